@@ -10,10 +10,10 @@
 
 /*
  * Writes value (borrowed; any JSON value) to fp as JSON: two-space indent,
- * keys in insertion order, reals with 17 significant digits so that they
- * read back as the same double (jansson's JSON_REAL_PRECISION(17): 0.05 is
- * written 0.050000000000000003), non-ASCII text as UTF-8 rather than \u
- * escapes, and a final newline.  Returns 0, or -1 if writing failed.
+ * keys in insertion order, reals with 15 significant digits (0.05 is
+ * written 0.05, 1/3 as 0.333333333333333), non-ASCII text as UTF-8 rather
+ * than \u escapes, and a final newline.  Returns 0, or -1 if writing
+ * failed.
  */
 int output_json(FILE *fp, const json_t *value);
 
