@@ -30,3 +30,10 @@ foreach(script ${CLI_PY_TESTS})
   set_tests_properties(cli/${name} PROPERTIES
     ENVIRONMENT "TESTPUMP=$<TARGET_FILE:testpump>;SRCDIR=${CMAKE_SOURCE_DIR};FIXTURES=${CMAKE_SOURCE_DIR}/tests/fixtures")
 endforeach()
+
+# libFuzzer harnesses (clang): each is built and run for FUZZ_SECONDS
+# (default 60) over a corpus of real files; a crash, leak or sanitizer
+# report fails the test.
+add_test(NAME fuzz/junit COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fuzz/run-fuzz.sh junit)
+set_tests_properties(fuzz/junit PROPERTIES
+  ENVIRONMENT "SRCDIR=${CMAKE_SOURCE_DIR}" TIMEOUT 300)

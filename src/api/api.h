@@ -153,6 +153,7 @@ struct api_env {
 	const char *config_path; /* --config, or NULL */
 	int dry_run;		 /* --dry-run: read everything, write nothing */
 	int faux;		 /* --faux: sources answer from built-in data */
+	int no_progress;	 /* --no-progress: never draw a progress bar */
 };
 
 /* One call of one command; handlers read it, the router owns it. */
@@ -183,6 +184,13 @@ enum api_exit api_route(const struct command *cmd, enum call_type type,
  */
 int request_store(struct request *req, enum store_open_mode mode,
 		  struct store **out);
+
+/*
+ * As request_store() for a database that must exist and hold the newest
+ * schema this testpump knows: opened read-only under --dry-run, and
+ * refused, naming the command that fixes it, when it is behind.
+ */
+int request_store_current(struct request *req, struct store **out);
 
 /* Option values, for handlers: the validated value or the default. */
 const char *request_str(const struct request *req, const char *name);

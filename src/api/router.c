@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "store/migrations.h"
 #include "core/banned.h"
 
 #define DEFAULT_DB_URL "sqlite:testpump.db"
@@ -139,6 +140,22 @@ int request_store(struct request *req, enum store_open_mode mode,
 	if (!req->store && store_open(&req->store, req->db_url, mode) < 0)
 		return -1;
 	*out = req->store;
+	return 0;
+}
+
+int request_store_current(struct request *req, struct store **out)
+{
+	struct migration_status ms;
+	enum store_open_mode mode =
+		req->env->dry_run ? STORE_OPEN_READONLY : STORE_OPEN_EXISTING;
+
+	if (request_store(req, mode, out) < 0 ||
+	    migrations_status(*out, &ms) < 0)
+		return -1;
+	if (ms.current < ms.latest)
+		return err_set("database '%s' has schema version %u, this "
+			       "testpump needs %u; run 'testpump db migrate'",
+			       (*out)->url, ms.current, ms.latest);
 	return 0;
 }
 

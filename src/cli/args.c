@@ -124,7 +124,7 @@ static int apply_global(struct cli_call *call, const struct opt_spec *o,
 	else if (!strcmp(n, "verbose"))
 		call->verbosity = call->verbosity < 0 ? 1 : call->verbosity + 1;
 	else if (!strcmp(n, "no-progress"))
-		call->no_progress = 1;
+		call->env.no_progress = 1;
 	else if (!strcmp(n, "version"))
 		call->version = 1;
 	else if (!strcmp(n, "help"))

@@ -20,10 +20,9 @@ struct cli_call {
 	enum call_type call_type;
 	const char *call_type_option; /* its global's name, or NULL */
 	enum output_format format;
-	int verbosity;	 /* 0 normal, -1 quiet, +n per -v */
-	int no_progress; /* --no-progress */
-	int version;	 /* --version */
-	int help;	 /* --help or -h: print help for command (or all) */
+	int verbosity; /* 0 normal, -1 quiet, +n per -v */
+	int version;   /* --version */
+	int help;      /* --help or -h: print help for command (or all) */
 	const struct command *command; /* NULL when none was given */
 	json_t *options;	       /* the command's options, as given */
 };

@@ -135,11 +135,16 @@ static void command_synopsis(struct buf *b, const struct command *cmd)
 
 void cli_help_overview(FILE *fp)
 {
+	size_t width = 0;
+
 	fputs("usage: testpump [GLOBAL OPTIONS] COMMAND [OPTIONS]\n\n", fp);
 	wrap(fp, overview, 0);
 	fputs("\nCommands:\n", fp);
 	for (size_t i = 0; commands_all[i]; i++)
-		fprintf(fp, "  %-18s%s\n", commands_all[i]->name,
+		if (strlen(commands_all[i]->name) > width)
+			width = strlen(commands_all[i]->name);
+	for (size_t i = 0; commands_all[i]; i++)
+		fprintf(fp, "  %-*s  %s\n", (int)width, commands_all[i]->name,
 			commands_all[i]->summary);
 	fputs("\nGlobal options (before or after the command):\n", fp);
 	print_options(fp, cli_global_options);

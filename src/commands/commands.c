@@ -8,10 +8,19 @@
 #include "core/xalloc.h"
 #include "core/banned.h"
 
+/* One command a line, in the order help lists them. */
+/* clang-format off */
 const struct command *const commands_all[] = {
-	&cmd_db_init, &cmd_db_migrate, &cmd_db_status, &cmd_config_show,
-	&cmd_version, &cmd_help,       NULL,
+	&cmd_ingest_junit,
+	&cmd_db_init,
+	&cmd_db_migrate,
+	&cmd_db_status,
+	&cmd_config_show,
+	&cmd_version,
+	&cmd_help,
+	NULL,
 };
+/* clang-format on */
 
 const struct command *commands_find(const char *name)
 {

@@ -34,6 +34,7 @@ const struct command *commands_suggest(const char *name);
 extern const struct command cmd_db_init;
 extern const struct command cmd_db_migrate;
 extern const struct command cmd_db_status;
+extern const struct command cmd_ingest_junit;
 extern const struct command cmd_config_show;
 extern const struct command cmd_version;
 extern const struct command cmd_help;

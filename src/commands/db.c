@@ -172,9 +172,20 @@ static void mock_migrate_failure(const struct request *req, json_t *resp)
 static void mock_status(const struct request *req, json_t *resp)
 {
 	static const char *const tables[] = {
-		"job",		 "job_run",  "job_variant", "payload",
-		"project",	 "pump_run", "release",	    "schema_migrations",
-		"source_cursor", "test",     "test_output", "test_result",
+		"job",
+		"job_run",
+		"job_run_suite",
+		"job_variant",
+		"payload",
+		"project",
+		"pump_run",
+		"release",
+		"schema_migrations",
+		"source_cursor",
+		"test",
+		"test_output",
+		"test_result",
+		"test_run_status",
 	};
 	json_t *list = json_array();
 
@@ -182,7 +193,7 @@ static void mock_status(const struct request *req, json_t *resp)
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		json_array_append_new(list, json_pack("{s:s, s:i}", "table",
 						      tables[i], "rows",
-						      i == 7 ? 1 : 0));
+						      i == 8 ? 1 : 0));
 	json_object_set_new(resp, "database", json_string("sqlite:mock.db"));
 	json_object_set_new(resp, "engine", json_string("sqlite"));
 	json_object_set_new(resp, "schema_version", json_integer(1));

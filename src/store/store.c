@@ -496,3 +496,37 @@ void store_quote_ident(struct buf *b, const char *name)
 	}
 	buf_addch(b, '"');
 }
+
+/* Runs "<verb> <name>" for the savepoint statements. */
+static int savepoint_exec(struct store *st, const char *verb, const char *name)
+{
+	struct buf sql = BUF_INIT;
+	int ret;
+
+	if (!st->in_transaction)
+		return err_set("savepoint '%s' on '%s' needs an open "
+			       "transaction",
+			       name, st->location);
+	buf_addf(&sql, "%s ", verb);
+	store_quote_ident(&sql, name);
+	ret = store_exec(st, sql.data, NULL, 0, NULL, NULL);
+	buf_release(&sql);
+	return ret;
+}
+
+int store_savepoint(struct store *st, const char *name)
+{
+	return savepoint_exec(st, "SAVEPOINT", name);
+}
+
+int store_savepoint_release(struct store *st, const char *name)
+{
+	return savepoint_exec(st, "RELEASE SAVEPOINT", name);
+}
+
+int store_savepoint_rollback(struct store *st, const char *name)
+{
+	if (savepoint_exec(st, "ROLLBACK TO SAVEPOINT", name) < 0)
+		return -1;
+	return savepoint_exec(st, "RELEASE SAVEPOINT", name);
+}

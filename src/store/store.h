@@ -165,6 +165,16 @@ int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
 /*
+ * Savepoints, inside a transaction: store_savepoint() marks a point,
+ * store_savepoint_rollback() undoes everything after it (and forgets it),
+ * store_savepoint_release() keeps the work and forgets the mark.  name is
+ * a plain identifier ([a-z_]+).
+ */
+int store_savepoint(struct store *st, const char *name);
+int store_savepoint_release(struct store *st, const char *name);
+int store_savepoint_rollback(struct store *st, const char *name);
+
+/*
  * Bulk load: begin names the table and columns, each row gives ncols values
  * in that order, end flushes.  Must run inside a transaction.  Only one
  * bulk load is open at a time, and no other statement runs until it ends.

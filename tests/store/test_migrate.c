@@ -26,9 +26,19 @@
 
 /* The tables 0001_core creates. */
 static const char *const core_tables[] = {
-	"job",	   "job_run",	  "job_variant", "payload",
-	"project", "pump_run",	  "release",	 "source_cursor",
-	"test",	   "test_output", "test_result",
+	"job",
+	"job_run",
+	"job_run_suite",
+	"job_variant",
+	"payload",
+	"project",
+	"pump_run",
+	"release",
+	"source_cursor",
+	"test",
+	"test_output",
+	"test_result",
+	"test_run_status",
 };
 
 struct fixture {

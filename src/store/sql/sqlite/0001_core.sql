@@ -178,24 +178,31 @@ CREATE TABLE test (
 
 -- test_result: the hot fact table, one row per attempt of a test in a job
 -- run (10,000 runs of 10,000 tests a day is 100M rows a day).  It holds
--- only integers and short codes; messages and output live in test_output.
+-- only integers and short codes; texts live in test_output, by hash.
 CREATE TABLE test_result (
 	-- Deleting (or re-ingesting) a run deletes its results.
 	job_run_id INTEGER NOT NULL REFERENCES job_run (id) ON DELETE CASCADE,
 	test_id INTEGER NOT NULL REFERENCES test (id),
-	-- 1 for the first execution of the test in the run, 2 for its first
-	-- retry, and so on.
+	-- 1 for the first execution of the test in the run, 2 for the next
+	-- (a retry, a rerun, or the same testcase reported again), and so on,
+	-- in the order the run executed them.
 	attempt INTEGER NOT NULL CHECK (attempt >= 1),
-	-- pass, fail, error (the test broke rather than failed an assertion),
-	-- skip, or flaky: the dialect itself reported a pass after failures
-	-- within this attempt (surefire's <flakyFailure>, <flakyError>).
-	status TEXT NOT NULL
-		CHECK (status IN ('pass', 'fail', 'error', 'skip', 'flaky')),
+	-- pass, fail (an assertion failed), error (the test broke rather than
+	-- failed), or skip.
+	status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'skip')),
+	-- 1 when the attempt is a retry the test runner itself made and
+	-- reported as such (surefire <flakyFailure>, <rerunFailure>, Flank
+	-- flaky="true"), else 0.
+	retried INTEGER NOT NULL DEFAULT 0 CHECK (retried IN (0, 1)),
 	-- The reported time of the attempt, NULL when not reported.
 	duration_ms INTEGER CHECK (duration_ms >= 0),
-	-- SHA-256 (hex) of the normalised failure message, for clustering
-	-- failures; NULL when there is no message.
+	-- The failure's or skip's message attribute, its body (usually a
+	-- stack trace), and the attempt's captured output: each the hash of a
+	-- test_output row, NULL when there is none.
 	message_hash TEXT,
+	text_hash TEXT,
+	stdout_hash TEXT,
+	stderr_hash TEXT,
 	-- blocking: the result can fail an aggregation; informing: it is
 	-- reported but never blocks a payload.
 	lifecycle TEXT NOT NULL DEFAULT 'blocking'
@@ -203,27 +210,52 @@ CREATE TABLE test_result (
 	PRIMARY KEY (job_run_id, test_id, attempt)
 ) STRICT, WITHOUT ROWID;
 
--- One test's history across runs (flake rates, regressions, last 200 runs).
-CREATE INDEX test_result_test_id_job_run_id ON test_result (test_id, job_run_id);
+-- test_run_status: the verdict of one test in one job run, folded from its
+-- attempts: pass (passed, never failed), fail (failed or errored, never
+-- passed), flaky (passed and failed within the run: a retried-then-passed
+-- test is flaky, never a clean pass), skip (only skipped).  This is what
+-- aggregation and history read, one row per test and run.
+CREATE TABLE test_run_status (
+	job_run_id INTEGER NOT NULL REFERENCES job_run (id) ON DELETE CASCADE,
+	test_id INTEGER NOT NULL REFERENCES test (id),
+	status TEXT NOT NULL CHECK (status IN ('pass', 'fail', 'flaky', 'skip')),
+	-- How many attempts the run made, and how many failed or errored.
+	attempts INTEGER NOT NULL CHECK (attempts >= 1),
+	failures INTEGER NOT NULL CHECK (failures >= 0),
+	-- The sum of the attempts' reported times, NULL when none reported.
+	duration_ms INTEGER CHECK (duration_ms >= 0),
+	lifecycle TEXT NOT NULL DEFAULT 'blocking'
+		CHECK (lifecycle IN ('blocking', 'informing')),
+	PRIMARY KEY (job_run_id, test_id)
+) STRICT, WITHOUT ROWID;
 
--- test_output: the text that came with a result (failure message, stack
--- trace, captured output), kept apart so test_result stays small.  Long
--- text is truncated when stored; original_length says how long it was.
+-- One test's history across runs (working percentage over the last 200
+-- runs, flake rates, regressions).
+CREATE INDEX test_run_status_test_id ON test_run_status (test_id, job_run_id);
+
+-- job_run_suite: each JUnit <testsuite> of a run, with its suite-level
+-- output (setup logs, Bazel's test log).
+CREATE TABLE job_run_suite (
+	job_run_id INTEGER NOT NULL REFERENCES job_run (id) ON DELETE CASCADE,
+	-- The suite path: nested suite names joined by '/'.
+	suite TEXT NOT NULL,
+	-- Testcases counted in the suite (not its header's tests attribute).
+	tests INTEGER NOT NULL CHECK (tests >= 0),
+	hostname TEXT,
+	started_at TEXT CHECK (started_at GLOB '????-??-??T??:??:??Z'),
+	stdout_hash TEXT,
+	stderr_hash TEXT,
+	PRIMARY KEY (job_run_id, suite)
+) STRICT, WITHOUT ROWID;
+
+-- test_output: every distinct text that came with results (failure
+-- messages, stack traces, captured output), stored once however many
+-- results share it, and kept apart so test_result stays small.  Long text
+-- is stored with its middle elided; original_length says how long it was.
 CREATE TABLE test_output (
-	job_run_id INTEGER NOT NULL,
-	test_id INTEGER NOT NULL,
-	attempt INTEGER NOT NULL,
-	-- message: the message attribute of <failure>/<error>/<skipped>;
-	-- failure: the body of <failure> or <error> (usually a stack trace);
-	-- system-out, system-err: the captured output of the test.
-	kind TEXT NOT NULL
-		CHECK (kind IN ('message', 'failure', 'system-out', 'system-err')),
-	-- The text as stored, possibly truncated.
+	-- SHA-256 (hex) of the text as stored.
+	hash TEXT PRIMARY KEY,
 	text TEXT NOT NULL,
-	-- Length in bytes of the text before truncation.
-	original_length INTEGER NOT NULL CHECK (original_length >= 0),
-	PRIMARY KEY (job_run_id, test_id, attempt, kind),
-	FOREIGN KEY (job_run_id, test_id, attempt)
-		REFERENCES test_result (job_run_id, test_id, attempt)
-		ON DELETE CASCADE
-) STRICT;
+	-- Length in bytes of the text before elision.
+	original_length INTEGER NOT NULL CHECK (original_length >= 0)
+) STRICT, WITHOUT ROWID;
