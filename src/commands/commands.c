@@ -12,6 +12,9 @@
 /* clang-format off */
 const struct command *const commands_all[] = {
 	&cmd_ingest_junit,
+	&cmd_ingest_disruptions,
+	&cmd_ingest_alerts,
+	&cmd_history,
 	&cmd_db_init,
 	&cmd_db_migrate,
 	&cmd_db_status,
