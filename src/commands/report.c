@@ -1,0 +1,167 @@
+/*
+ * report.c - report NAME: a report from the store, as table, JSON or CSV.
+ *
+ * Each report type is a row of reports[]: its name, a summary, and the
+ * SQL that reads it (usually from the SQL view BI tools read too).  The
+ * SQL takes four parameters, in order: the project twice (NULL for every
+ * project) and the first day twice ('YYYY-MM-DD', NULL for all time), so
+ * --project and --num-days mean the same in every report.  Adding a report
+ * is adding a row here and its name to report_names[].
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands/commands.h"
+#include "core/err.h"
+#include "core/timestamp.h"
+#include "core/banned.h"
+
+struct report_type {
+	const char *name;
+	const char *summary;
+	const char *sql;
+};
+
+static const struct report_type reports[] = {
+	{"test-case-coverage",
+	 "test cases by day, project, suite, sub-suite, automation status "
+	 "and coverage",
+	 "SELECT date, project, suite, sub_suite, automation_status, "
+	 "coverage, count FROM report_test_case_coverage "
+	 "WHERE (? IS NULL OR project = ?) AND (? IS NULL OR date >= ?) "
+	 "ORDER BY date DESC, project, suite, sub_suite, automation_status, "
+	 "coverage"},
+	{"test-run-counts",
+	 "TestRail runs and plan runs with their counts by status",
+	 "SELECT project, run_id, plan_id, plan, name, created_on, "
+	 "completed_on, passed, failed, blocked, retest, untested, total "
+	 "FROM report_test_run_counts "
+	 "WHERE (? IS NULL OR project = ?) AND (? IS NULL OR created_on >= ?) "
+	 "ORDER BY created_on DESC, run_id"},
+};
+
+static const char *const report_names[] = {
+	"test-case-coverage",
+	"test-run-counts",
+	NULL,
+};
+
+_Static_assert(sizeof(reports) / sizeof(reports[0]) + 1 ==
+		       sizeof(report_names) / sizeof(report_names[0]),
+	       "every report is a choice of NAME");
+
+static const struct report_type *find_report(const char *name)
+{
+	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++)
+		if (!strcmp(reports[i].name, name))
+			return &reports[i];
+	return NULL;
+}
+
+static json_t *value_json(const struct store_value *v)
+{
+	switch (v->type) {
+	case STORE_INT:
+		return json_integer(v->i);
+	case STORE_REAL:
+		return json_real(v->d);
+	case STORE_TEXT:
+		return json_string(v->s);
+	default:
+		return json_null();
+	}
+}
+
+static int on_row(const struct store_row *row, void *ctx)
+{
+	json_t *obj = json_object();
+
+	for (size_t i = 0; i < row->ncols; i++)
+		json_object_set_new(obj, row->names[i],
+				    value_json(&row->cols[i]));
+	json_array_append_new(ctx, obj);
+	return 0;
+}
+
+static int report_handler(struct request *req, json_t *resp)
+{
+	const struct report_type *r = find_report(request_str(req, "name"));
+	const char *project = request_str(req, "project");
+	json_t *days = json_object_get(req->options, "num-days");
+	char since[11];
+	struct store_value v[4];
+	struct store *st;
+	json_t *rows;
+
+	if (!r)
+		return err_set("unknown report '%s'", request_str(req, "name"));
+	if (request_store_current(req, &st) < 0)
+		return -1;
+	if (days)
+		timestamp_format_date(timestamp_now_ms() -
+					      request_int(req, "num-days") *
+						      86400000,
+				      since);
+	v[0] = v[1] = STORE_TEXT_V(project);
+	v[2] = v[3] = days ? STORE_TEXT_V(since) : STORE_NULL_V;
+	rows = json_array();
+	if (store_exec(st, r->sql, v, 4, on_row, rows) < 0) {
+		json_decref(rows);
+		return -1;
+	}
+	json_object_set_new(resp, "report", json_string(r->name));
+	json_object_set_new(resp, "rows", rows);
+	return API_EXIT_OK;
+}
+
+static void mock_success(const struct request *req, json_t *resp)
+{
+	(void)req;
+	json_object_set_new(resp, "report", json_string("test-case-coverage"));
+	json_object_set_new(
+		resp, "rows",
+		json_pack("[{s:s, s:s, s:s, s:s, s:s, s:s, s:i}, "
+			  "{s:s, s:s, s:s, s:s, s:s, s:s, s:i}]",
+			  "date", "2024-05-01", "project", "fenix", "suite",
+			  "Full Functional Tests Suite", "sub_suite",
+			  "Functional", "automation_status", "Completed",
+			  "coverage", "Full", "count", 412, "date",
+			  "2024-05-01", "project", "fenix", "suite",
+			  "Full Functional Tests Suite", "sub_suite",
+			  "Smoke & Sanity", "automation_status", "Suitable",
+			  "coverage", "None", "count", 37));
+}
+
+const struct command cmd_report = {
+	.name = "report",
+	.summary = "print a report from the store",
+	.description =
+		"Prints one report from what the pumps stored: "
+		"test-case-coverage (the dated coverage snapshots: cases by "
+		"project, suite, sub-suite, automation status and coverage) "
+		"or test-run-counts (TestRail runs and plan runs with their "
+		"passed, failed, blocked, retest and untested counts). "
+		"--project keeps one project, --num-days the last N days. "
+		"The same data is in the SQL views report_test_case_coverage "
+		"and report_test_run_counts, for BI tools.",
+	.options =
+		(const struct opt_spec[]){
+			{"name", OPT_CHOICE, OPT_POSITIONAL | OPT_REQUIRED,
+			 "NAME", "the report", report_names, 0, 0, NULL},
+			{"project", OPT_STRING, 0, "P",
+			 "only this project (default: all)", NULL, 0, 0, NULL},
+			{"num-days", OPT_INT, 0, "N",
+			 "only the last N days (default: all)", NULL, 1, 36500,
+			 NULL},
+			{0},
+		},
+	.response =
+		(const struct resp_field[]){
+			{"report", RESP_STRING, 0, "the report's name"},
+			{"rows", RESP_ARRAY, 0, "the report's rows"},
+			{0},
+		},
+	.rows_key = "rows",
+	.handler = report_handler,
+	.mock_success = mock_success,
+};

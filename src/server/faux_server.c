@@ -1,0 +1,172 @@
+/*
+ * faux_server.c - libmicrohttpd glue for the faux upstream.
+ */
+#include "server/faux_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "core/xalloc.h"
+#include "core/banned.h"
+
+struct faux_server {
+	struct MHD_Daemon *daemon;
+	struct faux *faux;
+	long delay_ms;
+	int port;
+};
+
+int faux_server_parse_listen(const char *text, char host[16], int *port)
+{
+	const char *colon = strrchr(text, ':');
+	struct in_addr a;
+	char *end;
+	long p;
+
+	if (!colon || colon == text || (size_t)(colon - text) >= 16)
+		return err_set("'%s' is not HOST:PORT (127.0.0.1:8081)", text);
+	memcpy(host, text, (size_t)(colon - text));
+	host[colon - text] = '\0';
+	p = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || *end || p < 0 || p > 65535)
+		return err_set("'%s': the port is not a number from 0 to "
+			       "65535",
+			       text);
+	if (inet_pton(AF_INET, host, &a) != 1)
+		return err_set("'%s': '%s' is not an IPv4 address", text, host);
+	*port = (int)p;
+	return 0;
+}
+
+/* Keeps the raw URI, query string and all, for the handler. */
+static void *keep_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	return xstrdup(uri);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	free(*con_cls);
+	*con_cls = NULL;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (ms > 0 && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *conn,
+			      const char *url, const char *method,
+			      const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct faux_server *s = cls;
+	const char *auth = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	struct http_response r;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char retry[32];
+	size_t len;
+	char *body;
+
+	(void)url;
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	http_response_init(&r);
+	if (strcmp(method, "GET")) {
+		r.status = 405;
+		buf_adds(&r.body, "{\"error\":\"only GET is served\"}");
+	} else {
+		faux_respond(s->faux, *con_cls ? *con_cls : "/",
+			     auth && !strncmp(auth, "Basic ", 6), &r);
+	}
+	pause_ms(s->delay_ms);
+	body = buf_detach(&r.body, &len);
+	resp = MHD_create_response_from_buffer(len, body,
+					       MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"application/json");
+	if (r.retry_after_ms >= 0) {
+		snprintf(retry, sizeof(retry), "%ld", r.retry_after_ms / 1000);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
+					retry);
+	}
+	ret = MHD_queue_response(conn, (unsigned)r.status, resp);
+	MHD_destroy_response(resp);
+	http_response_release(&r);
+	return ret;
+}
+
+int faux_server_start(struct faux_server **out,
+		      const struct faux_server_options *o)
+{
+	struct faux_server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_in addr = {0};
+	const union MHD_DaemonInfo *info;
+
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)o->port);
+	if (inet_pton(AF_INET, o->host, &addr.sin_addr) != 1) {
+		free(s);
+		return err_set("'%s' is not an IPv4 address", o->host);
+	}
+	if (faux_new(&s->faux, &o->faux) < 0) {
+		free(s);
+		return -1;
+	}
+	s->delay_ms = o->delay_ms;
+	s->daemon = MHD_start_daemon(
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
+		(uint16_t)o->port, NULL, NULL, answer, s, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, keep_uri,
+		NULL, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+	if (!s->daemon) {
+		faux_free(s->faux);
+		free(s);
+		return err_set("cannot listen on '%s:%d' (is the port in "
+			       "use?)",
+			       o->host, o->port);
+	}
+	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? (int)info->port : o->port;
+	*out = s;
+	return 0;
+}
+
+int faux_server_port(const struct faux_server *s)
+{
+	return s->port;
+}
+
+uint64_t faux_server_calls(const struct faux_server *s)
+{
+	return faux_calls(s->faux);
+}
+
+void faux_server_stop(struct faux_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->daemon);
+	faux_free(s->faux);
+	free(s);
+}
