@@ -284,6 +284,9 @@ static int write_text(struct run_writer *w, const struct run_text *t,
 			  v, 3, NULL, NULL);
 }
 
+static const char find_test[] =
+	"SELECT id FROM test WHERE suite = ? AND classname = ? AND name = ?";
+
 /* Finds or creates the test of a; returns its slot. */
 static int intern_test(struct run_writer *w, const struct run_attempt *a,
 		       struct run_test **out)
@@ -311,15 +314,21 @@ static int intern_test(struct run_writer *w, const struct run_attempt *a,
 		v[0] = STORE_TEXT_V(a->suite);
 		v[1] = STORE_TEXT_V(a->classname);
 		v[2] = STORE_TEXT_V(a->name);
-		if (store_exec(w->st,
-			       "INSERT INTO test (suite, classname, name) "
-			       "VALUES (?, ?, ?) ON CONFLICT (suite, "
-			       "classname, name) DO NOTHING",
-			       v, 3, NULL, NULL) < 0 ||
-		    store_query_int(w->st,
-				    "SELECT id FROM test WHERE suite = ? AND "
-				    "classname = ? AND name = ?",
-				    v, 3, &t->id) < 0)
+		/*
+		 * Known tests (every ingest after a job's first) cost one
+		 * lookup.  A new one is inserted, then read back: no
+		 * RETURNING, which makes SQLite build a temporary table per
+		 * row.  ON CONFLICT covers a concurrent ingest inserting it.
+		 */
+		t->id = 0;
+		if (store_query_int(w->st, find_test, v, 3, &t->id) < 0 ||
+		    (!t->id &&
+		     (store_exec(w->st,
+				 "INSERT INTO test (suite, classname, name) "
+				 "VALUES (?, ?, ?) ON CONFLICT (suite, "
+				 "classname, name) DO NOTHING",
+				 v, 3, NULL, NULL) < 0 ||
+		      store_query_int(w->st, find_test, v, 3, &t->id) < 0)))
 			return -1;
 	}
 	strmap_put(&w->test_index, w->key.data, w->key.len, (int64_t)w->ntests);
@@ -418,7 +427,7 @@ int run_writer_suite(struct run_writer *w, const struct run_suite *s)
 			  "tests, hostname, started_at, stdout_hash, "
 			  "stderr_hash) VALUES (?, ?, ?, ?, ?, ?, ?) ON "
 			  "CONFLICT (job_run_id, suite) DO UPDATE SET tests = "
-			  "tests + excluded.tests",
+			  "job_run_suite.tests + excluded.tests",
 			  v, 7, NULL, NULL);
 }
 

@@ -599,8 +599,14 @@ static int setup_connection(struct store *st, enum store_open_mode mode)
 		if (ret < 0)
 			return ret;
 	}
+	/*
+	 * A 32 MiB page cache: the default 2 MiB makes a large ingest spill
+	 * and re-read its index pages through pread/pwrite many times over.
+	 */
 	return sqlite_exec_script(st, "PRAGMA foreign_keys = ON;"
-				      "PRAGMA synchronous = NORMAL");
+				      "PRAGMA synchronous = NORMAL;"
+				      "PRAGMA cache_size = -32768;"
+				      "PRAGMA temp_store = MEMORY");
 }
 
 static int sqlite_open(struct store *st, const char *path,
