@@ -4,6 +4,7 @@
 #include "output/json.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -20,14 +21,18 @@ int output_json(FILE *fp, const json_t *value)
 	 */
 	size_t flags =
 		JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY;
+	/*
+	 * Encoded in memory and written at once: json_dumpf() makes one
+	 * locked fwrite() per token, a fifth of a big aggregation's time.
+	 */
+	char *text = json_dumps(value, flags);
+	int ret;
 
-	if (json_dumpf(value, fp, flags) < 0) {
-		if (ferror(fp))
-			return err_set("cannot write output: %s",
-				       strerror(errno));
+	if (!text)
 		return err_set("cannot encode the response as json");
-	}
-	if (output_write(fp, "\n", 1) < 0)
+	ret = output_write(fp, text, strlen(text));
+	free(text);
+	if (ret < 0 || output_write(fp, "\n", 1) < 0)
 		return -1;
 	return output_flush(fp);
 }

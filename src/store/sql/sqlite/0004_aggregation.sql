@@ -61,18 +61,22 @@ CREATE TABLE aggregation_run (
 
 -- aggregation_test: the verdict on one test (or one disruption check,
 -- stored as a test of suite 'BackendDisruption') in one aggregation.
+-- Enumerations are OR chains, not IN lists: SQLite builds a temporary
+-- index per row for an IN list in a CHECK (see 0001_core.sql).
 CREATE TABLE aggregation_test (
 	aggregation_id INTEGER NOT NULL
 		REFERENCES aggregation (id) ON DELETE CASCADE,
 	test_id INTEGER NOT NULL REFERENCES test (id),
 	-- passed, failed or skipped, as the original's statuses.
-	verdict TEXT NOT NULL CHECK (verdict IN ('passed', 'failed', 'skipped')),
+	verdict TEXT NOT NULL CHECK (verdict = 'passed' OR verdict = 'failed'
+		OR verdict = 'skipped'),
 	-- The rule that decided, in the order they are tried: always-pass,
 	-- not-run, never-fail, probably-skipped, min-attempts, no-pass,
 	-- required-passes; disruption checks say disruption.
-	rule TEXT NOT NULL CHECK (rule IN ('always-pass', 'not-run',
-		'never-fail', 'probably-skipped', 'min-attempts', 'no-pass',
-		'required-passes', 'disruption')),
+	rule TEXT NOT NULL CHECK (rule = 'always-pass' OR rule = 'not-run'
+		OR rule = 'never-fail' OR rule = 'probably-skipped'
+		OR rule = 'min-attempts' OR rule = 'no-pass'
+		OR rule = 'required-passes' OR rule = 'disruption'),
 	-- Distinct runs with a pass or a failure; runs with a pass (a flake
 	-- within a run is a pass); runs that failed and never passed;
 	-- skipped results.
@@ -85,15 +89,16 @@ CREATE TABLE aggregation_test (
 	history_pct INTEGER CHECK (history_pct BETWEEN 0 AND 100),
 	-- Where it came from: found (the test's own history), none (no
 	-- history: the configured default) or failed (unreadable history).
-	history_source TEXT CHECK (history_source IN ('found', 'none', 'failed')),
+	history_source TEXT CHECK (history_source = 'found'
+		OR history_source = 'none' OR history_source = 'failed'),
 	-- Required passes after the pity factor, and the Fisher table's
 	-- strict value; NULL when not reached.
 	required_passes INTEGER,
 	strict_required_passes INTEGER,
 	-- 1 when the test's lifecycle is informing: reported, never blocks.
-	informing INTEGER NOT NULL CHECK (informing IN (0, 1)),
+	informing INTEGER NOT NULL CHECK (informing = 0 OR informing = 1),
 	-- 1 when the test failed and is not informing: it fails the payload.
-	blocking INTEGER NOT NULL CHECK (blocking IN (0, 1)),
+	blocking INTEGER NOT NULL CHECK (blocking = 0 OR blocking = 1),
 	-- The explanation, in the original's exact words ("Passed: Passed 8
 	-- times, failed 2 times.  The historical pass rate is ...").
 	explanation TEXT NOT NULL,
