@@ -9,7 +9,8 @@
 static void fill(json_t *resp)
 {
 	json_object_set_new(resp, "version", json_string(TESTPUMP_VERSION));
-	json_object_set_new(resp, "engines", json_pack("[s]", "sqlite"));
+	json_object_set_new(resp, "engines",
+			    json_pack("[s, s]", "sqlite", "pg"));
 	json_object_set_new(resp, "sqlite_version",
 			    json_string(store_engine_version("sqlite")));
 	json_object_set_new(resp, "jansson_version",
@@ -27,7 +28,8 @@ static void mock_version(const struct request *req, json_t *resp)
 {
 	(void)req;
 	json_object_set_new(resp, "version", json_string("0.0.0-mock"));
-	json_object_set_new(resp, "engines", json_pack("[s]", "sqlite"));
+	json_object_set_new(resp, "engines",
+			    json_pack("[s, s]", "sqlite", "pg"));
 	json_object_set_new(resp, "sqlite_version", json_string("3.40.1"));
 	json_object_set_new(resp, "jansson_version", json_string("2.14"));
 }

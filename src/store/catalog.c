@@ -151,19 +151,32 @@ int catalog_upsert_release(struct store *st, const char *name,
 int catalog_list_jobs(struct store *st, const struct catalog_variant *filter,
 		      size_t nfilter, store_row_fn fn, void *ctx)
 {
-	/* At most 8 filters: each one an EXISTS on job_variant. */
-	static const char head[] =
+	/*
+	 * At most 8 filters: each one an EXISTS on job_variant.  The two
+	 * heads differ only in how the variants are joined into one text.
+	 */
+	static const char head_sqlite[] =
 		"SELECT j.name, (SELECT group_concat(key || '=' || value, ', ') "
 		"FROM (SELECT key, value FROM job_variant v WHERE v.job_id = "
-		"j.id ORDER BY key)), (SELECT count(*) FROM job_run r WHERE "
+		"j.id ORDER BY key) kv), (SELECT count(*) FROM job_run r WHERE "
 		"r.job_id = j.id), (SELECT max(started_at) FROM job_run r WHERE "
 		"r.job_id = j.id) FROM job j WHERE 1 = 1";
+	static const char head_pg[] =
+		"SELECT j.name, (SELECT string_agg(key || '=' || value, ', ' "
+		"ORDER BY key) FROM job_variant v WHERE v.job_id = j.id), "
+		"(SELECT count(*) FROM job_run r WHERE r.job_id = j.id), "
+		"(SELECT max(started_at) FROM job_run r WHERE r.job_id = j.id) "
+		"FROM job j WHERE 1 = 1";
 	static const char cond[] = " AND EXISTS (SELECT 1 FROM job_variant f "
 				   "WHERE f.job_id = j.id AND f.key = ? AND "
 				   "f.value = ?)";
-	char sql[sizeof(head) + 8 * sizeof(cond) + 32];
+	const char *head = store_sql_pick(st, head_sqlite, head_pg);
+	char sql[sizeof(head_sqlite) + 8 * sizeof(cond) + 32];
 	struct store_value v[16];
-	size_t len = sizeof(head) - 1;
+	size_t len = strlen(head);
+
+	_Static_assert(sizeof(head_pg) <= sizeof(head_sqlite),
+		       "sql[] is sized for the longer head");
 
 	if (nfilter > 8)
 		return err_set("at most 8 variant filters, not %zu", nfilter);

@@ -14,6 +14,9 @@ struct buf;
 /* The embedded SQLite engine (sqlite.c). */
 extern const struct store_ops sqlite_ops;
 
+/* The PostgreSQL engine over libpq (pg.c). */
+extern const struct store_ops pg_ops;
+
 /* Room for store_sql_excerpt() output, NUL included. */
 #define STORE_EXCERPT_MAX 72
 

@@ -103,8 +103,8 @@ static int write_context(struct store *st, int64_t id,
 		"architecture = excluded.architecture, network = "
 		"excluded.network, topology = excluded.topology, "
 		"master_nodes_updated = excluded.master_nodes_updated, "
-		"alerts_ingested = MAX(job_run_context.alerts_ingested, "
-		"excluded.alerts_ingested)",
+		"alerts_ingested = CASE WHEN excluded.alerts_ingested = 1 "
+		"THEN 1 ELSE job_run_context.alerts_ingested END",
 		v, 9, NULL, NULL);
 }
 

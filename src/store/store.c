@@ -1,7 +1,7 @@
 /*
  * store.c - opening a store by URL, and the bookkeeping every engine shares.
  *
- * The engines (sqlite.c, later pg.c) only talk to their database; the rules
+ * The engines (sqlite.c, pg.c) only talk to their database; the rules
  * of store.h that do not depend on the engine live here: one transaction
  * at a time, bulk loads only inside one, a failed commit rolls back, and
  * table names are quoted before they are spliced into SQL.
@@ -17,6 +17,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "config/config.h"
 #include "store/engines.h"
 #include "core/banned.h"
 
@@ -43,6 +44,7 @@ static const char *const conninfo_keywords[] = {
 /* Every engine built in, for lookups by name. */
 static const struct store_ops *const engines[] = {
 	&sqlite_ops,
+	&pg_ops,
 };
 
 static int starts_with(const char *s, const char *prefix)
@@ -86,9 +88,12 @@ static int parse_url(const char *url, const struct store_ops **ops,
 	if (!*url)
 		return err_set("empty database url (use sqlite:PATH)");
 	if (starts_with(url, "postgresql://") ||
-	    starts_with(url, "postgres://") || is_conninfo(url))
-		return err_set("PostgreSQL store is not built in yet "
-			       "(use sqlite:PATH)");
+	    starts_with(url, "postgres://") || is_conninfo(url)) {
+		/* libpq reads the URL or conninfo itself. */
+		*ops = &pg_ops;
+		*target = url;
+		return 0;
+	}
 	if (starts_with(url, "sqlite:")) {
 		url += strlen("sqlite:");
 		/* sqlite:///abs/path, as SQLAlchemy writes it, is /abs/path. */
@@ -129,11 +134,11 @@ int store_open(struct store **out, const char *url, enum store_open_mode mode)
 	st = xcalloc(1, sizeof(*st));
 	st->ops = ops;
 	/*
-	 * A SQLite URL holds no password, so it is kept as given.  The
-	 * PostgreSQL engine will store a copy with the password masked
-	 * (postgresql://user:***@host/db, password=***) here instead.
+	 * A SQLite URL holds no password, so it is kept as given; a
+	 * PostgreSQL one is kept with its password masked
+	 * (postgresql://user:********@host/db, password=********).
 	 */
-	st->url = xstrdup(url);
+	st->url = ops == &sqlite_ops ? xstrdup(url) : config_mask_url(url);
 	if ((ret = ops->open(st, target, mode)) < 0) {
 		free(st->url);
 		free(st->location);
@@ -420,6 +425,12 @@ int64_t store_last_insert_id(struct store *st)
 const char *store_engine(const struct store *st)
 {
 	return st->ops->engine;
+}
+
+const char *store_sql_pick(const struct store *st, const char *sqlite_sql,
+			   const char *pg_sql)
+{
+	return st->ops == &pg_ops ? pg_sql : sqlite_sql;
 }
 
 const char *store_engine_version(const char *engine)

@@ -210,6 +210,14 @@ int64_t store_last_insert_id(struct store *st);
 const char *store_engine(const struct store *st);
 
 /*
+ * The one of two spellings of a statement that st's engine takes, for the
+ * few things portable SQL cannot say (SQLite's group_concat() is
+ * PostgreSQL's string_agg()).  Both are static text the caller owns.
+ */
+const char *store_sql_pick(const struct store *st, const char *sqlite_sql,
+			   const char *pg_sql);
+
+/*
  * The version of the client library of the engine named engine ("sqlite":
  * "3.40.1"), or NULL when that engine is not built in.
  */

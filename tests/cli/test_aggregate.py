@@ -47,7 +47,41 @@ def iso(seconds):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-def run(args, cwd, db="sqlite:t.db", check_rc=None):
+# The store: a SQLite file in the test's directory, or the PostgreSQL
+# database tests/cli/test_pg.sh names (a fresh schema of its own).
+DB = os.environ.get("TESTPUMP_TEST_DB", "sqlite:t.db")
+
+
+class Store:
+    """Reads the store behind DB: sqlite3, or psql for PostgreSQL."""
+
+    def __init__(self, tmp):
+        self.pg = not DB.startswith("sqlite:")
+        if not self.pg:
+            self.db = sqlite3.connect(os.path.join(tmp, DB[len("sqlite:"):]))
+
+    def execute(self, sql):
+        if not self.pg:
+            return self.db.execute(sql)
+        out = subprocess.run(["psql", "-XAtq", "-F", "\t", "-v",
+                              "ON_ERROR_STOP=1", DB, "-c", sql],
+                             capture_output=True, text=True, check=True)
+        rows = [tuple(int(f) if f.lstrip("-").isdigit() else f
+                      for f in line.split("\t"))
+                for line in out.stdout.splitlines()]
+        return Rows(rows)
+
+
+class Rows(list):
+    def fetchall(self):
+        return list(self)
+
+    def fetchone(self):
+        return self[0] if self else None
+
+
+def run(args, cwd, db=None, check_rc=None):
+    db = db or DB
     env = dict(os.environ, TESTPUMP_NOW=NOW)
     for k in ("TESTPUMP_DB", "TESTPUMP_CONFIG"):
         env.pop(k, None)
@@ -288,7 +322,7 @@ def main():
     saved = json.load(open(os.path.join(out, "aggregation.json")))
     check(saved["verdict"] == "failed" and saved["tests"] == resp["tests"],
           "the JSON response is written too")
-    db = sqlite3.connect(os.path.join(tmp, "t.db"))
+    db = Store(tmp)
     row = db.execute("SELECT verdict, runs, tests, failed, blocking_failures,"
                      " history_runs_used FROM aggregation").fetchall()
     check(row == [("failed", 10, len(TESTS), 3, 2, 200)],
