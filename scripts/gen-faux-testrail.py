@@ -190,15 +190,24 @@ def main():
             if entry:
                 r["entry_id"] = entry
                 r["entry_index"] = 1
+            # One result per tested test, matching the run's counts (an
+            # untested test has none); drawn without rnd, so the other
+            # files stay as they were.
+            statuses = ([1] * counts[0] + [2] * counts[1] +
+                        [4] * counts[3] + [5] * counts[4])
+            statuses = statuses[::2] + statuses[1::2]
+            elapsed = ["1m 30s", "45s", "2m", "12s", "3m 5s", None]
             results[str(run_id)] = [
                 {"id": result_id + j, "test_id": run_id * 100 + j,
-                 "status_id": st, "created_on": ANCHOR - ago + 600 * (j + 1),
-                 "created_by": 12, "assignedto_id": None, "comment": None,
-                 "version": "124.0", "elapsed": el, "defects": None,
+                 "status_id": st, "created_on": ANCHOR - ago + 60 * (j + 1),
+                 "created_by": 12, "assignedto_id": None,
+                 "comment": "Fails on Android 13" if st == 5 else None,
+                 "version": "124.0", "elapsed": elapsed[j % 6],
+                 "defects": "BUG-%d" % (run_id * 10 + j) if st == 5
+                 else None,
                  "custom_step_results": [], "attachment_ids": []}
-                for j, (st, el) in enumerate([(1, "1m 30s"), (5, "45s"),
-                                              (4, "2m")])]
-            result_id += 3
+                for j, st in enumerate(statuses)]
+            result_id += len(statuses)
             run_id += 1
             return r
 

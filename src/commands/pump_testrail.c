@@ -6,8 +6,10 @@
  * at the end replaces today's coverage_snapshot rows of the project and
  * deletes the project's cases this pull no longer saw.
  *
- * test-run-counts upserts runs (with plan runs), milestones and statuses.
+ * test-run-counts upserts runs (with plan runs), their results, milestones
+ * and statuses.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +71,18 @@ static const char sql_milestone[] =
 	"due_on = excluded.due_on, url = excluded.url, "
 	"updated_at = excluded.updated_at";
 
+static const char sql_result[] =
+	"INSERT INTO testrail_result (result_id, run_id, project, test_id, "
+	"status_id, status, created_on, elapsed_ms, version, defects, "
+	"assignedto_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT (result_id) DO UPDATE SET run_id = excluded.run_id, "
+	"project = excluded.project, test_id = excluded.test_id, "
+	"status_id = excluded.status_id, status = excluded.status, "
+	"created_on = excluded.created_on, elapsed_ms = excluded.elapsed_ms, "
+	"version = excluded.version, defects = excluded.defects, "
+	"assignedto_id = excluded.assignedto_id, "
+	"updated_at = excluded.updated_at";
+
 static const char sql_status[] =
 	"INSERT INTO testrail_status (status_id, name, label) VALUES (?, ?, ?) "
 	"ON CONFLICT (status_id) DO UPDATE SET name = excluded.name, "
@@ -127,23 +141,35 @@ static int coverage_begin(struct pump_job *job)
 	return 0;
 }
 
+/* Adds SEP and the string member (or "") to the key. */
+static void key_part(struct buf *key, const char *s)
+{
+	buf_addch(key, SEP);
+	buf_adds(key, s ? s : "");
+}
+
 static void count_case(struct coverage *c, json_t *rec)
 {
+	char id[24];
+	size_t idlen;
 	json_t *sub;
 	size_t i;
 
+	/* The key's fixed parts once; only the sub-suite varies. */
+	idlen = (size_t)snprintf(id, sizeof(id), "%lld",
+				 (long long)json_integer_value(
+					 json_object_get(rec, "suite_id")));
 	json_array_foreach (json_object_get(rec, "sub_suites"), i, sub) {
 		int64_t n = 0;
 
 		buf_reset(&c->key);
-		buf_addf(&c->key, "%lld%c%s%c%s%c%s%c%s",
-			 (long long)json_integer_value(
-				 json_object_get(rec, "suite_id")),
-			 SEP, json_string_value(json_object_get(rec, "suite")),
-			 SEP, json_string_value(sub), SEP,
-			 json_string_value(
-				 json_object_get(rec, "automation_status")),
-			 SEP,
+		buf_add(&c->key, id, idlen);
+		key_part(&c->key,
+			 json_string_value(json_object_get(rec, "suite")));
+		key_part(&c->key, json_string_value(sub));
+		key_part(&c->key, json_string_value(json_object_get(
+					  rec, "automation_status")));
+		key_part(&c->key,
 			 json_string_value(json_object_get(rec, "coverage")));
 		strmap_get(&c->groups, c->key.data, c->key.len, &n);
 		strmap_put(&c->groups, c->key.data, c->key.len, n + 1);
@@ -161,8 +187,13 @@ static int write_case(struct pump_job *job, json_t *rec)
 	size_t i;
 	int rc;
 
-	json_array_foreach (json_object_get(rec, "sub_suites"), i, sub)
-		buf_addf(&subs, "%s%s", i ? "; " : "", json_string_value(sub));
+	json_array_foreach (json_object_get(rec, "sub_suites"), i, sub) {
+		const char *name = json_string_value(sub);
+
+		if (i)
+			buf_adds(&subs, "; ");
+		buf_adds(&subs, name ? name : "");
+	}
 	extra[0] = STORE_TEXT_V(subs.data);
 	extra[1] = pump_value(json_object_get(rec, "created_on"));
 	extra[2] = pump_value(json_object_get(rec, "updated_on"));
@@ -275,6 +306,10 @@ static int runs_record(struct pump_job *job, const char *kind, json_t *rec)
 		"due_on",	"url",	   NULL};
 	static const char *const status_keys[] = {"status_id", "name", "label",
 						  NULL};
+	static const char *const result_keys[] = {
+		"result_id", "run_id",	"project",	 "test_id",
+		"status_id", "status",	"created_on",	 "elapsed_ms",
+		"version",   "defects", "assignedto_id", NULL};
 	struct store_value now = STORE_TEXT_V(job->now);
 
 	if (!strcmp(kind, "testrail_run")) {
@@ -287,6 +322,8 @@ static int runs_record(struct pump_job *job, const char *kind, json_t *rec)
 				 1);
 	if (!strcmp(kind, "testrail_status"))
 		return write_rec(job, sql_status, rec, status_keys, NULL, 0);
+	if (!strcmp(kind, "testrail_result"))
+		return write_rec(job, sql_result, rec, result_keys, &now, 1);
 	return 0;
 }
 

@@ -45,21 +45,36 @@ int faux_server_parse_listen(const char *text, char host[16], int *port)
 	return 0;
 }
 
-/* Keeps the raw URI, query string and all, for the handler. */
+/*
+ * One request: its raw URI (query string and all, which MHD would split)
+ * and whether the handler has seen it once.
+ */
+struct faux_request {
+	char *uri;
+	int seen;
+};
+
 static void *keep_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+	struct faux_request *rq = xcalloc(1, sizeof(*rq));
+
 	(void)cls;
 	(void)c;
-	return xstrdup(uri);
+	rq->uri = xstrdup(uri);
+	return rq;
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
+	struct faux_request *rq = *con_cls;
+
 	(void)cls;
 	(void)c;
 	(void)toe;
-	free(*con_cls);
+	if (rq)
+		free(rq->uri);
+	free(rq);
 	*con_cls = NULL;
 }
 
@@ -77,6 +92,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn,
 			      size_t *upload_size, void **con_cls)
 {
 	struct faux_server *s = cls;
+	struct faux_request *rq = *con_cls;
 	const char *auth = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	struct http_response r;
@@ -89,13 +105,26 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn,
 	(void)url;
 	(void)version;
 	(void)upload;
-	(void)upload_size;
+	/*
+	 * MHD calls once when the headers are in, then again when the whole
+	 * request is; a response queued at the first call is "early", and
+	 * MHD 0.9.75 then closes the connection after it (Connection:
+	 * close), so every page would cost a new TCP connection.
+	 */
+	if (rq && !rq->seen) {
+		rq->seen = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	http_response_init(&r);
 	if (strcmp(method, "GET")) {
 		r.status = 405;
 		buf_adds(&r.body, "{\"error\":\"only GET is served\"}");
 	} else {
-		faux_respond(s->faux, *con_cls ? *con_cls : "/",
+		faux_respond(s->faux, rq ? rq->uri : "/",
 			     auth && !strncmp(auth, "Basic ", 6), &r);
 	}
 	pause_ms(s->delay_ms);

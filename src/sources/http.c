@@ -384,8 +384,41 @@ out:
 	free(masked);
 }
 
+/* Who gets the answers, in urls order, as soon as they are in. */
+struct delivery {
+	http_done_fn fn; /* NULL: nobody */
+	void *ctx;
+	size_t next; /* the first answer not yet handed over */
+	int failed;  /* a failure or fn stopped: stop everything */
+};
+
+/*
+ * Hands over every answer from d->next on that is in, in order; stops at
+ * the first failure (its message set) or when fn returns < 0.
+ */
+static int deliver(struct transfer *ts, size_t n, struct delivery *d)
+{
+	if (!d->fn)
+		return 0;
+	while (!d->failed && d->next < n && ts[d->next].state == T_DONE) {
+		struct transfer *t = &ts[d->next];
+
+		if (t->failed) {
+			d->failed = 1;
+			return err_set("%s", t->message);
+		}
+		if (d->fn && d->fn(d->next, t->resp, d->ctx) < 0) {
+			d->failed = 1;
+			return -1;
+		}
+		d->next++;
+	}
+	return d->failed ? -1 : 0;
+}
+
 /* The in-process transport: one URL at a time, same retries and logs. */
-static void run_transport(struct http_client *c, struct transfer *ts, size_t n)
+static int run_transport(struct http_client *c, struct transfer *ts, size_t n,
+			 struct delivery *d)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct transfer *t = &ts[i];
@@ -405,7 +438,10 @@ static void run_transport(struct http_client *c, struct transfer *ts, size_t n)
 			}
 			finish_try(c, t);
 		}
+		if (deliver(ts, n, d) < 0)
+			return -1;
 	}
+	return 0;
 }
 
 static int start_ready(struct http_client *c, struct transfer *ts, size_t n,
@@ -463,8 +499,13 @@ static void collect_done(struct http_client *c, struct transfer *ts, size_t n,
 	}
 }
 
-/* Runs every transfer to the end over curl multi. */
-static int run_multi(struct http_client *c, struct transfer *ts, size_t n)
+/*
+ * Runs every transfer to the end over curl multi, handing answers over as
+ * they come in order; the transfers in flight go on meanwhile (their bytes
+ * wait in the socket buffers), so downloads overlap the processing.
+ */
+static int run_multi(struct http_client *c, struct transfer *ts, size_t n,
+		     struct delivery *d)
 {
 	int running = 0, still;
 
@@ -492,15 +533,18 @@ static int run_multi(struct http_client *c, struct transfer *ts, size_t n)
 		if (curl_multi_perform(c->multi, &still) != CURLM_OK)
 			return err_set("libcurl failed to move the transfers");
 		collect_done(c, ts, n, &running);
+		if (deliver(ts, n, d) < 0)
+			return -1;
 		if (running)
 			curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
 	}
 }
 
-int http_get_many(struct http_client *c, const char *const *urls, size_t n,
-		  struct http_response *resps)
+int http_get_each(struct http_client *c, const char *const *urls, size_t n,
+		  struct http_response *resps, http_done_fn fn, void *ctx)
 {
 	struct transfer *ts = xcalloc(n ? n : 1, sizeof(*ts));
+	struct delivery d = {fn, ctx, 0, 0};
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -509,23 +553,28 @@ int http_get_many(struct http_client *c, const char *const *urls, size_t n,
 		ts[i].state = T_WAITING;
 		ts[i].due_ms = 0;
 	}
-	if (c->o.transport)
-		run_transport(c, ts, n);
-	else
-		rc = run_multi(c, ts, n);
+	rc = c->o.transport ? run_transport(c, ts, n, &d)
+			    : run_multi(c, ts, n, &d);
+	if (rc == 0)
+		rc = deliver(ts, n, &d);
+	for (size_t i = 0; i < n && rc == 0 && !fn; i++)
+		if (ts[i].failed)
+			rc = err_set("%s", ts[i].message);
 	for (size_t i = 0; i < n; i++) {
 		if (ts[i].state == T_RUNNING) {
 			curl_multi_remove_handle(c->multi, ts[i].easy);
 			ts[i].state = T_DONE;
 		}
-		if (!rc && ts[i].failed) {
-			err_set("%s", ts[i].message);
-			rc = -1;
-		}
 		free(ts[i].message);
 	}
 	free(ts);
 	return rc;
+}
+
+int http_get_many(struct http_client *c, const char *const *urls, size_t n,
+		  struct http_response *resps)
+{
+	return http_get_each(c, urls, n, resps, NULL, NULL);
 }
 
 int http_get(struct http_client *c, const char *url, struct http_response *resp)

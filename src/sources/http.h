@@ -100,6 +100,22 @@ int http_get(struct http_client *c, const char *url,
 int http_get_many(struct http_client *c, const char *const *urls, size_t n,
 		  struct http_response *resps);
 
+/*
+ * Called with answer i (a 2xx) as soon as it and every answer before it
+ * are in; may take resp's body (it is released anyway afterwards).  A
+ * negative return, with the message set, stops the calls.
+ */
+typedef int (*http_done_fn)(size_t i, struct http_response *resp, void *ctx);
+
+/*
+ * As http_get_many(), but hands the answers to fn in urls order while the
+ * later ones are still in flight, so processing overlaps the downloads.
+ * Stops at the first failure in urls order (its message set; the answers
+ * after it are dropped) or when fn returns < 0.
+ */
+int http_get_each(struct http_client *c, const char *const *urls, size_t n,
+		  struct http_response *resps, http_done_fn fn, void *ctx);
+
 /* What a client did so far. */
 struct http_stats {
 	uint64_t calls;	  /* HTTP calls made, retries included */

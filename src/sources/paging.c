@@ -24,48 +24,44 @@ void paging_options_init(struct paging_options *o)
 }
 
 /*
- * Hands one page to fn and moves the stream on.  body is the page as text;
- * a page that does not start where the stream is (speculation past a
- * shorter page) is ignored and asked for again in the next round.
+ * Hands one page to fn and moves the stream on.  body is the page as text
+ * (parsed in place); a page that does not start where the stream is
+ * (speculation past a shorter page) is ignored and asked for again in the
+ * next round.
  */
 static int take_page(struct page_stream *s, size_t idx, int64_t offset,
-		     const struct buf *body, page_fn fn, void *ctx)
+		     struct buf *body, struct jscan *doc, page_fn fn, void *ctx)
 {
-	json_error_t e;
-	json_t *doc, *items, *links, *next;
-	int rc;
+	uint32_t root, items, next;
+	size_t n;
 
 	if (s->done || offset != s->offset)
 		return 0;
-	doc = json_loadb(body->data, body->len, 0, &e);
-	if (!doc)
+	if (jscan_parse(doc, body->data, body->len) < 0)
 		return err_set("'%s': malformed response: %s at line %d "
 			       "column %d",
-			       s->name, e.text, e.line, e.column);
-	if (json_is_array(doc)) {
+			       s->name, doc->error, doc->line, doc->column);
+	root = jscan_root(doc);
+	if (jscan_type(doc, root) == JSCAN_ARRAY) {
 		/* A legacy server: the whole list, limit and offset unknown. */
-		items = doc;
+		items = root;
 		s->done = 1;
 	} else {
-		items = json_object_get(doc, s->key);
-		if (!json_is_array(items)) {
-			json_decref(doc);
+		items = jscan_get(doc, root, s->key);
+		if (jscan_type(doc, items) != JSCAN_ARRAY)
 			return err_set("'%s': malformed response: no '%s' "
 				       "array",
 				       s->name, s->key);
-		}
-		links = json_object_get(doc, "_links");
-		next = json_object_get(links, "next");
-		s->offset += (int64_t)json_array_size(items);
-		if (!json_is_string(next) || !*json_string_value(next) ||
-		    !json_array_size(items))
+		next = jscan_get(doc, jscan_get(doc, root, "_links"), "next");
+		s->offset += (int64_t)jscan_size(doc, items);
+		if (!jscan_str(doc, next) || !*jscan_str(doc, next) ||
+		    !jscan_size(doc, items))
 			s->done = 1;
 	}
+	n = jscan_size(doc, items);
 	s->pages++;
-	s->items += json_array_size(items);
-	rc = fn(idx, items, ctx);
-	json_decref(doc);
-	return rc < 0 ? rc : 0;
+	s->items += n;
+	return fn(idx, doc, items, ctx) < 0 ? -1 : 0;
 }
 
 /* Builds the next round's requests; returns how many. */
@@ -90,12 +86,34 @@ static size_t plan_round(struct page_stream *streams, size_t n,
 	return count;
 }
 
+/* What a round hands to each answer as it comes in. */
+struct round {
+	struct page_stream *streams;
+	const struct page_req *reqs;
+	struct jscan *doc;
+	page_fn fn;
+	void *ctx;
+};
+
+static int on_answer(size_t i, struct http_response *resp, void *ctx)
+{
+	struct round *r = ctx;
+	int rc = take_page(&r->streams[r->reqs[i].stream], r->reqs[i].stream,
+			   r->reqs[i].offset, &resp->body, r->doc, r->fn,
+			   r->ctx);
+
+	/* The page is read: its memory goes while the others arrive. */
+	http_response_release(resp);
+	return rc;
+}
+
 static int run_round(struct http_client *c, struct page_stream *streams,
 		     const struct paging_options *o, struct page_req *reqs,
-		     size_t count, page_fn fn, void *ctx)
+		     size_t count, struct jscan *doc, page_fn fn, void *ctx)
 {
 	char **urls = xcalloc(count, sizeof(char *));
 	struct http_response *resps = xcalloc(count, sizeof(*resps));
+	struct round r = {streams, reqs, doc, fn, ctx};
 	int rc;
 
 	for (size_t i = 0; i < count; i++) {
@@ -106,10 +124,8 @@ static int run_round(struct http_client *c, struct page_stream *streams,
 				    (long long)reqs[i].offset);
 		http_response_init(&resps[i]);
 	}
-	rc = http_get_many(c, (const char *const *)urls, count, resps);
-	for (size_t i = 0; i < count && rc == 0; i++)
-		rc = take_page(&streams[reqs[i].stream], reqs[i].stream,
-			       reqs[i].offset, &resps[i].body, fn, ctx);
+	rc = http_get_each(c, (const char *const *)urls, count, resps,
+			   on_answer, &r);
 	for (size_t i = 0; i < count; i++) {
 		free(urls[i]);
 		http_response_release(&resps[i]);
@@ -124,6 +140,7 @@ int paging_run(struct http_client *c, struct page_stream *streams, size_t n,
 {
 	struct paging_options opt = *o;
 	struct page_req *reqs;
+	struct jscan doc;
 	int rc = 0;
 
 	if (opt.lookahead < 1)
@@ -138,15 +155,17 @@ int paging_run(struct http_client *c, struct page_stream *streams, size_t n,
 		streams[i].done = 0;
 	}
 	reqs = xcalloc(opt.max_round, sizeof(*reqs));
+	jscan_init(&doc);
 	for (;;) {
 		size_t count = plan_round(streams, n, &opt, reqs);
 
 		if (!count)
 			break;
-		rc = run_round(c, streams, &opt, reqs, count, fn, ctx);
+		rc = run_round(c, streams, &opt, reqs, count, &doc, fn, ctx);
 		if (rc < 0)
 			break;
 	}
+	jscan_release(&doc);
 	free(reqs);
 	return rc;
 }

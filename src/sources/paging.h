@@ -15,8 +15,10 @@
  * Several lists ("streams") are read together: each round asks for the next
  * `lookahead` pages of every unfinished stream at once (only the first page
  * in a stream's first round, so short lists cost one call), over curl multi
- * bounded by the client's concurrency, then hands the pages to the callback
- * in order.  Pages past a stream's end are dropped; a page whose offset is not
+ * bounded by the client's concurrency, and hands each page to the callback
+ * in order as soon as it and the pages before it are in, while the later
+ * ones still download (http_get_each()); a page is parsed in place by
+ * jscan.h and freed once handled.  Pages past a stream's end are dropped; a page whose offset is not
  * the one expected (a server with a smaller page limit) is asked again, so
  * speculation never skips or repeats an item.  With lookahead 1 the pages
  * come one by one.
@@ -24,11 +26,11 @@
 #ifndef TESTPUMP_SOURCES_PAGING_H
 #define TESTPUMP_SOURCES_PAGING_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sources/http.h"
+#include "sources/jscan.h"
 
 /* One list to read.  The caller sets url, key and name. */
 struct page_stream {
@@ -43,11 +45,13 @@ struct page_stream {
 };
 
 /*
- * Called once per page, in page order within each stream, with the page's
- * items (a JSON array the callback borrows).  A negative return stops the
- * reading and is returned.
+ * Called once per page, in page order within each stream, with the page
+ * parsed by jscan.h and the index of its items array in it (both borrowed,
+ * valid during the call only).  A negative return stops the reading and is
+ * returned.
  */
-typedef int (*page_fn)(size_t stream, json_t *items, void *ctx);
+typedef int (*page_fn)(size_t stream, const struct jscan *doc, uint32_t items,
+		       void *ctx);
 
 struct paging_options {
 	int limit;	  /* items per page, 1..250 for TestRail */

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct http_transport;
+
 /* How a pump wants a source opened. */
 struct source_config {
 	int faux;	      /* answer from built-in responses */
@@ -30,6 +32,12 @@ struct source_config {
 	int parallel;	      /* pages in flight per list; 1 = one by one */
 	int max_tries;	      /* HTTP tries per call; 0 = the default */
 	long backoff_ms;      /* first retry backoff; 0 = the default */
+	/*
+	 * A stand-in for the network (tests serving recorded responses);
+	 * NULL: the network, or the faux upstream with `faux`.  Like faux,
+	 * it needs no credentials.
+	 */
+	const struct http_transport *transport;
 };
 
 /* One pull: which project, what for, since when. */
@@ -42,7 +50,8 @@ struct source_query {
 
 /*
  * Where records go.  record() gets each record (borrowed: copy what you
- * keep) and returns 0, or a negative value with the message set to stop
+ * keep; a connector may refill one record object for the next record of
+ * its kind, so a reference kept is not a copy) and returns 0, or a negative value with the message set to stop
  * the pull.  progress() (may be NULL) is told the pages and records read so
  * far of the current list.
  */

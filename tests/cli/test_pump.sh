@@ -93,6 +93,26 @@ expect_rc 0 "report test-run-counts"
 [ "$(json_get 'sum(1 for r in d["rows"] if r["plan_id"])')" = 2 ] && ok ||
 	fail "plan runs are counted"
 
+# test-run-counts also stores every run's results (get_results_for_run),
+# consistent with the run's own counts: one result per tested test.
+results=$(sql a.db 'SELECT count(*) FROM testrail_result')
+[ "$results" -gt 100 ] && ok || fail "results stored ($results)"
+[ "$(sql a.db "SELECT count(*) FROM testrail_run t LEFT JOIN report_test_run_results r USING (run_id) WHERE coalesce(r.passed, 0) <> t.passed OR coalesce(r.failed, 0) <> t.failed OR coalesce(r.blocked, 0) <> t.blocked OR coalesce(r.retest, 0) <> t.retest")" = 0 ] &&
+	ok || fail "every run's results match its counts"
+[ "$(sql a.db "SELECT count(*) FROM testrail_result r JOIN testrail_run t USING (run_id) WHERE t.project <> r.project")" = 0 ] &&
+	ok || fail "results belong to their run's project"
+[ "$(sql a.db "SELECT DISTINCT status FROM testrail_result WHERE status_id = 5")" = Failed ] &&
+	ok || fail "results carry the status label"
+[ "$(sql a.db "SELECT count(*) FROM testrail_result WHERE elapsed_ms = 90000")" -gt 0 ] &&
+	ok || fail "'1m 30s' is stored as 90000 ms"
+[ "$(sql a.db "SELECT count(*) FROM testrail_result WHERE elapsed_ms IS NULL")" -gt 0 ] &&
+	ok || fail "a result without elapsed time keeps NULL"
+TESTPUMP_NOW=2024-05-01T11:00:00Z tp --db sqlite:a.db --faux pump \
+	--project ALL --report-type test-run-counts
+expect_rc 0 "pump test-run-counts again"
+[ "$(sql a.db 'SELECT count(*) FROM testrail_result')" = "$results" ] && ok ||
+	fail "results are upserted, not doubled"
+
 # One day twice: no double snapshot; the next day: both kept.
 snap() { sql a.db "SELECT count(DISTINCT date) || '/' || count(*) FROM coverage_snapshot"; }
 first=$(snap)
@@ -125,6 +145,12 @@ expect_err_has "TESTRAIL_HOST" "the error names the variable"
 # Over HTTP: ok, then rate-limited (waits and succeeds).
 tp --db sqlite:b.db db init
 start_server ok
+# faux serve keeps connections open: a second call reuses the first's.
+api="http://127.0.0.1:$PORT/index.php?/api/v2/get_statuses"
+curl -sv -u u:p -o /dev/null -o /dev/null "$api" "$api" 2>"$TMP/curl.err"
+grep -q "Re-using existing connection" "$TMP/curl.err" && ok ||
+	fail "faux serve keeps the connection alive"
+grep -qi "^< connection: close" "$TMP/curl.err" && fail "faux serve says Connection: close" || ok
 remote --db sqlite:b.db -vv pump --report-type ALL
 expect_rc 0 "pump against faux serve"
 expect_err_has "GET http://127.0.0.1:$PORT/index.php?/api/v2/get_cases/59&suite_id=5901&limit=250&offset=0 200" \

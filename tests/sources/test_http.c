@@ -205,17 +205,22 @@ struct counted {
 	int64_t last_id[16];
 };
 
-static int count_page(size_t stream, json_t *items, void *ctx)
+static int count_page(size_t stream, const struct jscan *doc, uint32_t items,
+		      void *ctx)
 {
 	struct counted *k = ctx;
-	size_t n = json_array_size(items);
+	size_t n = jscan_size(doc, items);
+	uint32_t last = 0;
 
+	for (uint32_t c = jscan_first(doc, items); c;
+	     c = jscan_next(doc, items, c))
+		last = c;
 	if (!k->items[stream] && n)
-		k->first_id[stream] = json_integer_value(
-			json_object_get(json_array_get(items, 0), "id"));
+		k->first_id[stream] = jscan_int(
+			doc, jscan_get(doc, jscan_first(doc, items), "id"), -1);
 	if (n)
-		k->last_id[stream] = json_integer_value(
-			json_object_get(json_array_get(items, n - 1), "id"));
+		k->last_id[stream] =
+			jscan_int(doc, jscan_get(doc, last, "id"), -1);
 	k->items[stream] += n;
 	return 0;
 }
