@@ -14,6 +14,7 @@
 #include "core/timestamp.h"
 #include "ingest/runhistory.h"
 #include "store/history.h"
+#include "store/job_context.h"
 #include "core/banned.h"
 
 /* The database, or NULL in a dry run where there is none yet. */
@@ -54,6 +55,22 @@ static void describe(const struct request *req, const struct runhistory *rh,
 	json_object_set_new(resp, "dry_run", json_boolean(req->env->dry_run));
 }
 
+/*
+ * Artifact files carry no variant: what they lack comes from the job's
+ * stored variants (none when there is no database yet, in a dry run).
+ */
+static int complete_context(struct store *st, struct runhistory *rh,
+			    const struct history_run *run)
+{
+	struct hist_context jv = {0};
+
+	if (rh->shape != RUNHISTORY_ARTIFACT)
+		return 0;
+	if (st && job_context_load(st, run->job, &rh->arena, &jv) < 0)
+		return -1;
+	return runhistory_complete_context(rh, &jv, run->job, run->run_id);
+}
+
 static int ingest_kind(struct request *req, json_t *resp, enum hist_kind kind)
 {
 	const json_t *paths = request_list(req, "paths"), *p;
@@ -79,11 +96,12 @@ static int ingest_kind(struct request *req, json_t *resp, enum hist_kind kind)
 			err_prefix("nothing of the run was stored");
 			goto out;
 		}
+	if (open_store(req, &st) < 0 || complete_context(st, &rh, &run) < 0)
+		goto out;
 	run.context = rh.context;
 	run.samples = rh.samples;
 	run.nsamples = rh.count;
-	if (open_store(req, &st) < 0 ||
-	    history_store_run(st, &run, req->env->dry_run, &counts) < 0)
+	if (history_store_run(st, &run, req->env->dry_run, &counts) < 0)
 		goto out;
 	describe(req, &rh, json_array_size(paths), &counts, resp);
 	rc = API_EXIT_OK;
@@ -177,16 +195,27 @@ const struct command cmd_ingest_disruptions = {
 	.name = "ingest disruptions",
 	.summary = "load one job run's backend disruption into the store",
 	.description =
-		"Reads JSON files of one run of one CI job giving the run's "
-		"variant (Release, FromRelease, Platform, Architecture, "
-		"Network, Topology, MasterNodesUpdated) and, in "
-		"BackendDisruptions, how many seconds each backend was "
-		"unreachable ({\"BackendName\": ..., \"DisruptionSeconds\": "
-		"...}). The job run is created when it is not stored yet. "
+		"Reads JSON files of one run of one CI job, in one of two "
+		"shapes. Rows: the run's variant (Release, FromRelease, "
+		"Platform, Architecture, Network, Topology, "
+		"MasterNodesUpdated) and, in the array BackendDisruptions, how "
+		"many seconds each backend was unreachable "
+		"({\"BackendName\": ..., \"DisruptionSeconds\": ...}); a "
+		"backend given twice is refused. Artifacts: the original's "
+		"backend-disruption*.json files, where BackendDisruptions is an "
+		"object keyed by backend ({\"Name\": ..., "
+		"\"DisruptedDuration\": \"2.5s\", ...}, the duration as Go "
+		"writes it); each backend counts its seconds rounded up, summed "
+		"over the run's files. Artifacts need no variant fields: those "
+		"absent come from the job's variants (release, from_release, "
+		"platform, architecture, network, topology, as 'testpump jobs "
+		"prime' sets them), and a run with no release from either is "
+		"refused. The job run is created when it is not stored yet. "
 		"Ingesting the same run again replaces its disruptions; a bad "
 		"file leaves the store as it was. 'testpump history "
 		"--data-type disruptions' without --new computes its "
-		"percentiles from these rows.",
+		"percentiles from these rows, and 'testpump aggregate' its "
+		"disruption checks.",
 	.options = (const struct opt_spec[]){RUN_OPTIONS("disruptions")},
 	.response = run_response,
 	.handler = ingest_disruptions,

@@ -235,7 +235,9 @@ static void test_run_files(void **state)
 	runhistory_release(&rh);
 	runhistory_init(&rh, HIST_DISRUPTIONS);
 	assert_int_equal(runhistory_read(&rh, a), -1);
-	want = xasprintf("'%s': field 'BackendDisruptions' must be an array",
+	want = xasprintf("'%s': field 'BackendDisruptions' must be an array "
+			 "of rows or an object (the original's "
+			 "backend-disruption artifact)",
 			 a);
 	assert_string_equal(err_msg(), want);
 	free(want);
