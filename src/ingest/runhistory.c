@@ -304,7 +304,7 @@ static int read_artifact_entry(struct runhistory *rh, const char *key,
 	const json_t *name = json_object_get(e, "Name");
 	const char *backend = key;
 	struct hist_sample *s;
-	int64_t ms, idx;
+	int64_t ms = 0, idx;
 
 	if (!json_is_object(e))
 		return err_set("'%s': BackendDisruptions '%s' is not an object",
