@@ -30,6 +30,7 @@
 #include "core/xalloc.h"
 #include "store/migrations.h"
 #include "store/store.h"
+#include "tmpdir.h"
 #include "core/banned.h"
 
 struct fixture {
@@ -41,32 +42,6 @@ struct fixture {
 };
 
 static int counter;
-
-static void remove_tree(const char *path)
-{
-	struct stat sb;
-	struct dirent *de;
-	DIR *d;
-
-	if (lstat(path, &sb) < 0)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path))) {
-		while ((de = readdir(d))) {
-			char *child;
-
-			if (!strcmp(de->d_name, ".") ||
-			    !strcmp(de->d_name, ".."))
-				continue;
-			child = xasprintf("%s/%s", path, de->d_name);
-			remove_tree(child);
-			free(child);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
 
 static int setup_sqlite(void **state)
 {

@@ -22,6 +22,7 @@
 #include "core/xalloc.h"
 #include "store/migrations.h"
 #include "store/store.h"
+#include "tmpdir.h"
 #include "core/banned.h"
 
 /* The tables 0001_core creates. */
@@ -46,32 +47,6 @@ struct fixture {
 	char *url;
 	struct store *st;
 };
-
-static void remove_tree(const char *path)
-{
-	struct stat sb;
-	struct dirent *de;
-	DIR *d;
-
-	if (lstat(path, &sb) < 0)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path))) {
-		while ((de = readdir(d))) {
-			char *child;
-
-			if (!strcmp(de->d_name, ".") ||
-			    !strcmp(de->d_name, ".."))
-				continue;
-			child = xasprintf("%s/%s", path, de->d_name);
-			remove_tree(child);
-			free(child);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
 
 static int setup(void **state)
 {

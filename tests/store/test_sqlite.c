@@ -19,6 +19,7 @@
 #include "core/err.h"
 #include "core/xalloc.h"
 #include "store/store.h"
+#include "tmpdir.h"
 #include "core/banned.h"
 
 struct fixture {
@@ -26,32 +27,6 @@ struct fixture {
 	char *path; /* dir/test.db */
 	char *url;  /* sqlite:dir/test.db */
 };
-
-static void remove_tree(const char *path)
-{
-	struct stat sb;
-	struct dirent *de;
-	DIR *d;
-
-	if (lstat(path, &sb) < 0)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path))) {
-		while ((de = readdir(d))) {
-			char *child;
-
-			if (!strcmp(de->d_name, ".") ||
-			    !strcmp(de->d_name, ".."))
-				continue;
-			child = xasprintf("%s/%s", path, de->d_name);
-			remove_tree(child);
-			free(child);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
 
 static int setup(void **state)
 {
