@@ -600,12 +600,12 @@ static int setup_connection(struct store *st, enum store_open_mode mode)
 			return ret;
 	}
 	/*
-	 * A 16 MiB page cache: the default 2 MiB makes a large ingest spill
+	 * An 8 MiB page cache: the default 2 MiB makes a large ingest spill
 	 * and re-read its index pages through pread/pwrite many times over.
 	 */
 	return sqlite_exec_script(st, "PRAGMA foreign_keys = ON;"
 				      "PRAGMA synchronous = NORMAL;"
-				      "PRAGMA cache_size = -16384;"
+				      "PRAGMA cache_size = -8192;"
 				      "PRAGMA temp_store = MEMORY");
 }
 
