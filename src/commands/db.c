@@ -1,9 +1,11 @@
 /*
  * db.c - db init, db migrate and db status: the schema's lifecycle.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands/commands.h"
+#include "config/config.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "store/migrations.h"
@@ -73,20 +75,24 @@ static int migrate_into(struct request *req, struct store *st, json_t *resp)
 
 static int db_init(struct request *req, json_t *resp)
 {
+	const char *engine = store_url_engine(req->db_url);
 	struct store *st;
 	int exists, rc;
 
-	if (store_exists(req->db_url, &exists) < 0)
+	if (!engine || store_exists(req->db_url, &exists) < 0)
 		return -1;
 	if (!exists && req->env->dry_run) {
-		log_info("would create database '%s'", req->db_url);
-		json_object_set_new(resp, "database", json_string(req->db_url));
-		json_object_set_new(resp, "engine", json_string("sqlite"));
+		char *shown = config_mask_url(req->db_url);
+
+		log_info("would create database '%s'", shown);
+		json_object_set_new(resp, "database", json_string(shown));
+		free(shown);
+		json_object_set_new(resp, "engine", json_string(engine));
 		json_object_set_new(resp, "created", json_false());
 		json_object_set_new(resp, "previous_version", json_integer(0));
 		json_object_set_new(resp, "schema_version", json_integer(0));
 		json_object_set_new(resp, "migrations_applied",
-				    migration_names("sqlite", 0, ~0u));
+				    migration_names(engine, 0, ~0u));
 		json_object_set_new(resp, "dry_run", json_true());
 		json_object_set_new(resp, "error", json_null());
 		return API_EXIT_OK;

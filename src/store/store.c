@@ -149,6 +149,14 @@ int store_open(struct store **out, const char *url, enum store_open_mode mode)
 	return 0;
 }
 
+const char *store_url_engine(const char *url)
+{
+	const struct store_ops *ops = NULL;
+	const char *target = NULL;
+
+	return parse_url(url, &ops, &target) < 0 ? NULL : ops->engine;
+}
+
 int store_exists(const char *url, int *exists)
 {
 	const struct store_ops *ops = NULL;

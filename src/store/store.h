@@ -206,6 +206,12 @@ int store_table_counts(struct store *st,
 /* The id of the last row inserted on this connection. */
 int64_t store_last_insert_id(struct store *st);
 
+/*
+ * The engine that would open url ("sqlite" or "pg") without opening it,
+ * or NULL with the message set when the url is not valid.
+ */
+const char *store_url_engine(const char *url);
+
 /* The engine name, "sqlite" or "pg". */
 const char *store_engine(const struct store *st);
 
