@@ -28,6 +28,20 @@ struct run_test {
 	int64_t duration_ms; /* -1 while none reported */
 };
 
+/* Results are written in batches of this many rows (and at commit). */
+#define RESULT_BATCH 10000
+
+/* One test_result row waiting for the next flush. */
+struct pending_result {
+	size_t test; /* index into run_writer.tests */
+	int attempt;
+	enum result_status status;
+	int retried;
+	int informing;
+	int64_t duration_ms;
+	char hashes[4][65]; /* message, text, stdout, stderr; "" for none */
+};
+
 struct run_writer {
 	struct store *st; /* NULL in a dry run without a database */
 	int dry_run;
@@ -37,6 +51,12 @@ struct run_writer {
 	size_t ntests, tests_cap;
 	struct strmap texts_seen; /* hashes written by this writer */
 	struct buf key;
+	/* Tests first seen since the last flush: their keys, NUL-separated. */
+	struct buf new_keys;
+	size_t *new_tests; /* their indexes into tests */
+	size_t nnew, new_cap;
+	struct pending_result *results;
+	size_t nresults, results_cap;
 	struct run_counts counts;
 	int64_t earliest_ms;
 	int64_t given_started_ms;
@@ -241,6 +261,7 @@ int run_writer_begin(struct store *st, const struct run_info *info,
 	strmap_init(&w->test_index);
 	strmap_init(&w->texts_seen);
 	buf_init(&w->key);
+	buf_init(&w->new_keys);
 	*out = NULL;
 	if (w->dry_run) {
 		if (st && probe_replaced(w, info) < 0)
@@ -284,16 +305,15 @@ static int write_text(struct run_writer *w, const struct run_text *t,
 			  v, 3, NULL, NULL);
 }
 
-static const char find_test[] =
-	"SELECT id FROM test WHERE suite = ? AND classname = ? AND name = ?";
-
-/* Finds or creates the test of a; returns its slot. */
-static int intern_test(struct run_writer *w, const struct run_attempt *a,
-		       struct run_test **out)
+/*
+ * Finds or creates the slot of a's test.  A test new to the writer gets
+ * its id at the next flush (resolve_new_tests()); in a dry run its index.
+ */
+static struct run_test *intern_test(struct run_writer *w,
+				    const struct run_attempt *a)
 {
 	int64_t idx;
 	struct run_test *t;
-	struct store_value v[3];
 
 	buf_reset(&w->key);
 	buf_adds(&w->key, a->suite);
@@ -301,40 +321,141 @@ static int intern_test(struct run_writer *w, const struct run_attempt *a,
 	buf_adds(&w->key, a->classname);
 	buf_addch(&w->key, '\0');
 	buf_adds(&w->key, a->name);
-	if (strmap_get(&w->test_index, w->key.data, w->key.len, &idx)) {
-		*out = &w->tests[idx];
-		return 0;
-	}
+	if (strmap_get(&w->test_index, w->key.data, w->key.len, &idx))
+		return &w->tests[idx];
 	ALLOC_GROW(w->tests, w->ntests + 1, w->tests_cap);
 	t = &w->tests[w->ntests];
 	memset(t, 0, sizeof(*t));
 	t->duration_ms = -1;
-	t->id = (int64_t)w->ntests + 1;
+	t->id = w->dry_run ? (int64_t)w->ntests + 1 : 0;
 	if (!w->dry_run) {
-		v[0] = STORE_TEXT_V(a->suite);
-		v[1] = STORE_TEXT_V(a->classname);
-		v[2] = STORE_TEXT_V(a->name);
-		/*
-		 * Known tests (every ingest after a job's first) cost one
-		 * lookup.  A new one is inserted, then read back: no
-		 * RETURNING, which makes SQLite build a temporary table per
-		 * row.  ON CONFLICT covers a concurrent ingest inserting it.
-		 */
-		t->id = 0;
-		if (store_query_int(w->st, find_test, v, 3, &t->id) < 0 ||
-		    (!t->id &&
-		     (store_exec(w->st,
-				 "INSERT INTO test (suite, classname, name) "
-				 "VALUES (?, ?, ?) ON CONFLICT (suite, "
-				 "classname, name) DO NOTHING",
-				 v, 3, NULL, NULL) < 0 ||
-		      store_query_int(w->st, find_test, v, 3, &t->id) < 0)))
-			return -1;
+		ALLOC_GROW(w->new_tests, w->nnew + 1, w->new_cap);
+		w->new_tests[w->nnew++] = w->ntests;
+		buf_add(&w->new_keys, w->key.data, w->key.len);
+		buf_addch(&w->new_keys, '\0');
 	}
 	strmap_put(&w->test_index, w->key.data, w->key.len, (int64_t)w->ntests);
 	w->ntests++;
-	*out = t;
+	return t;
+}
+
+static const char *const new_test_columns[] = {"seq", "suite", "classname",
+					       "name"};
+
+/* Fills the (emptied) temporary table run_new_test with the new tests. */
+static int load_new_tests(struct run_writer *w)
+{
+	const char *p = w->new_keys.data;
+	struct store_value v[4];
+
+	if (store_exec(w->st,
+		       store_sql_pick(w->st,
+				      "CREATE TEMP TABLE IF NOT EXISTS "
+				      "run_new_test (seq INTEGER NOT NULL, "
+				      "suite TEXT NOT NULL, classname TEXT "
+				      "NOT NULL, name TEXT NOT NULL)",
+				      "CREATE TEMP TABLE IF NOT EXISTS "
+				      "run_new_test (seq BIGINT NOT NULL, "
+				      "suite TEXT NOT NULL, classname TEXT "
+				      "NOT NULL, name TEXT NOT NULL)"),
+		       NULL, 0, NULL, NULL) < 0 ||
+	    store_exec(w->st, "DELETE FROM run_new_test", NULL, 0, NULL, NULL) <
+		    0 ||
+	    store_bulk_begin(w->st, "run_new_test", new_test_columns, 4) < 0)
+		return -1;
+	for (size_t i = 0; i < w->nnew; i++) {
+		v[0] = STORE_INT_V((int64_t)w->new_tests[i]);
+		for (int c = 1; c < 4; c++) {
+			v[c] = STORE_TEXT_V(p);
+			p += strlen(p) + 1;
+		}
+		if (store_bulk_row(w->st, v) < 0)
+			return -1;
+	}
+	return store_bulk_end(w->st);
+}
+
+/* Sets the id of the test at index seq from one row (seq, id). */
+static int take_test_id(const struct store_row *row, void *ctx)
+{
+	struct run_writer *w = ctx;
+	int64_t seq = row->cols[0].i;
+
+	if (row->cols[0].type != STORE_INT || row->cols[1].type != STORE_INT ||
+	    seq < 0 || (size_t)seq >= w->ntests)
+		return err_set("unexpected row reading back test ids");
+	w->tests[seq].id = row->cols[1].i;
 	return 0;
+}
+
+/*
+ * Gives every test first seen since the last flush its id, with a constant
+ * number of statements: the new tests go to a temporary table, are
+ * inserted in order of first appearance (ON CONFLICT covers the known ones
+ * and a concurrent ingest), and all ids are read back with one join.
+ */
+static int resolve_new_tests(struct run_writer *w)
+{
+	if (!w->nnew)
+		return 0;
+	if (load_new_tests(w) < 0 ||
+	    store_exec(w->st,
+		       "INSERT INTO test (suite, classname, name) SELECT "
+		       "suite, classname, name FROM run_new_test WHERE true "
+		       "ORDER BY seq ON CONFLICT (suite, classname, name) DO "
+		       "NOTHING",
+		       NULL, 0, NULL, NULL) < 0 ||
+	    store_exec(w->st,
+		       "SELECT n.seq, t.id FROM run_new_test n JOIN test t "
+		       "ON t.suite = n.suite AND t.classname = n.classname "
+		       "AND t.name = n.name",
+		       NULL, 0, take_test_id, w) < 0)
+		return -1;
+	for (size_t i = 0; i < w->nnew; i++)
+		if (!w->tests[w->new_tests[i]].id)
+			return err_set("a new test has no id after inserting "
+				       "it");
+	w->nnew = 0;
+	buf_reset(&w->new_keys);
+	return 0;
+}
+
+static const char *const result_columns[] = {
+	"job_run_id",  "test_id",     "attempt",      "status",
+	"retried",     "duration_ms", "message_hash", "text_hash",
+	"stdout_hash", "stderr_hash", "lifecycle",
+};
+
+/* Writes the buffered results, after resolving their tests' ids. */
+static int flush_results(struct run_writer *w)
+{
+	struct store_value v[11];
+
+	if (w->dry_run || resolve_new_tests(w) < 0)
+		return w->dry_run ? 0 : -1;
+	if (!w->nresults)
+		return 0;
+	if (store_bulk_begin(w->st, "test_result", result_columns, 11) < 0)
+		return -1;
+	for (size_t r = 0; r < w->nresults; r++) {
+		const struct pending_result *p = &w->results[r];
+
+		v[0] = STORE_INT_V(w->job_run_id);
+		v[1] = STORE_INT_V(w->tests[p->test].id);
+		v[2] = STORE_INT_V(p->attempt);
+		v[3] = STORE_TEXT_V(result_status_name(p->status));
+		v[4] = STORE_INT_V(p->retried ? 1 : 0);
+		v[5] = p->duration_ms >= 0 ? STORE_INT_V(p->duration_ms)
+					   : STORE_NULL_V;
+		for (int i = 0; i < 4; i++)
+			v[6 + i] = p->hashes[i][0] ? STORE_TEXT_V(p->hashes[i])
+						   : STORE_NULL_V;
+		v[10] = STORE_TEXT_V(p->informing ? "informing" : "blocking");
+		if (store_bulk_row(w->st, v) < 0)
+			return -1;
+	}
+	w->nresults = 0;
+	return store_bulk_end(w->st);
 }
 
 /*
@@ -368,12 +489,10 @@ static void fold_attempt(struct run_writer *w, struct run_test *t,
 int run_writer_attempt(struct run_writer *w, const struct run_attempt *a)
 {
 	char hashes[4][65];
-	struct run_test *t;
-	struct store_value v[11];
-	int i;
+	struct run_test *t = intern_test(w, a);
+	struct pending_result *p;
 
-	if (intern_test(w, a, &t) < 0 ||
-	    write_text(w, &a->message, hashes[0]) < 0 ||
+	if (write_text(w, &a->message, hashes[0]) < 0 ||
 	    write_text(w, &a->text, hashes[1]) < 0 ||
 	    write_text(w, &a->out, hashes[2]) < 0 ||
 	    write_text(w, &a->err, hashes[3]) < 0)
@@ -381,22 +500,16 @@ int run_writer_attempt(struct run_writer *w, const struct run_attempt *a)
 	fold_attempt(w, t, a);
 	if (w->dry_run)
 		return 0;
-	v[0] = STORE_INT_V(w->job_run_id);
-	v[1] = STORE_INT_V(t->id);
-	v[2] = STORE_INT_V(t->attempts);
-	v[3] = STORE_TEXT_V(result_status_name(a->status));
-	v[4] = STORE_INT_V(a->retried ? 1 : 0);
-	v[5] = a->duration_ms >= 0 ? STORE_INT_V(a->duration_ms) : STORE_NULL_V;
-	for (i = 0; i < 4; i++)
-		v[6 + i] =
-			hashes[i][0] ? STORE_TEXT_V(hashes[i]) : STORE_NULL_V;
-	v[10] = STORE_TEXT_V(a->informing ? "informing" : "blocking");
-	return store_exec(w->st,
-			  "INSERT INTO test_result (job_run_id, test_id, "
-			  "attempt, status, retried, duration_ms, "
-			  "message_hash, text_hash, stdout_hash, stderr_hash, "
-			  "lifecycle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			  v, 11, NULL, NULL);
+	ALLOC_GROW(w->results, w->nresults + 1, w->results_cap);
+	p = &w->results[w->nresults++];
+	p->test = (size_t)(t - w->tests);
+	p->attempt = t->attempts;
+	p->status = a->status;
+	p->retried = a->retried;
+	p->informing = a->informing;
+	p->duration_ms = a->duration_ms;
+	memcpy(p->hashes, hashes, sizeof(hashes));
+	return w->nresults >= RESULT_BATCH ? flush_results(w) : 0;
 }
 
 int run_writer_suite(struct run_writer *w, const struct run_suite *s)
@@ -447,11 +560,20 @@ static enum run_status fold_status(const struct run_test *t)
 	return RUN_STATUS_SKIP;
 }
 
+static const char *const status_columns[] = {
+	"job_run_id", "test_id",     "status",	  "attempts",
+	"failures",   "duration_ms", "lifecycle",
+};
+
+/* Folds every test's run status and writes them in one bulk load. */
 static int write_statuses(struct run_writer *w, int *blocking_failure)
 {
 	struct store_value v[7];
 
 	*blocking_failure = 0;
+	if (!w->dry_run && w->ntests &&
+	    store_bulk_begin(w->st, "test_run_status", status_columns, 7) < 0)
+		return -1;
 	for (size_t i = 0; i < w->ntests; i++) {
 		const struct run_test *t = &w->tests[i];
 		enum run_status s = fold_status(t);
@@ -469,15 +591,10 @@ static int write_statuses(struct run_writer *w, int *blocking_failure)
 		v[5] = t->duration_ms >= 0 ? STORE_INT_V(t->duration_ms)
 					   : STORE_NULL_V;
 		v[6] = STORE_TEXT_V(t->informing ? "informing" : "blocking");
-		if (store_exec(w->st,
-			       "INSERT INTO test_run_status (job_run_id, "
-			       "test_id, status, attempts, failures, "
-			       "duration_ms, lifecycle) VALUES (?, ?, ?, ?, "
-			       "?, ?, ?)",
-			       v, 7, NULL, NULL) < 0)
+		if (store_bulk_row(w->st, v) < 0)
 			return -1;
 	}
-	return 0;
+	return !w->dry_run && w->ntests ? store_bulk_end(w->st) : 0;
 }
 
 static void writer_free(struct run_writer *w)
@@ -485,6 +602,9 @@ static void writer_free(struct run_writer *w)
 	strmap_release(&w->test_index);
 	strmap_release(&w->texts_seen);
 	buf_release(&w->key);
+	buf_release(&w->new_keys);
+	free(w->new_tests);
+	free(w->results);
 	free(w->tests);
 	free(w);
 }
@@ -499,7 +619,7 @@ int run_writer_commit(struct run_writer *w, struct run_counts *counts)
 	w->counts.started_at_ms = w->given_started_ms >= 0 ? w->given_started_ms
 				  : w->earliest_ms >= 0	   ? w->earliest_ms
 							   : timestamp_now_ms();
-	if (write_statuses(w, &blocking_failure) < 0)
+	if (flush_results(w) < 0 || write_statuses(w, &blocking_failure) < 0)
 		goto fail;
 	w->counts.worst = blocking_failure ? RUN_STATUS_FAIL : RUN_STATUS_PASS;
 	w->counts.job_run_id = w->job_run_id;
