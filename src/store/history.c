@@ -12,42 +12,17 @@
 #include "core/xalloc.h"
 #include "core/banned.h"
 
-/* Times are stored with whole seconds (see 0001_core.sql). */
-static void format_time(int64_t ms, char out[TIMESTAMP_MAX])
-{
-	timestamp_format(ms / 1000 * 1000 - (ms % 1000 < 0) * 1000, out);
-}
-
-/* Upserts (name) into table and returns its id in *id. */
-static int upsert_named(struct store *st, const char *table, const char *name,
-			int64_t *id)
-{
-	char now[TIMESTAMP_MAX], sql[160];
-	struct store_value v[2];
-
-	format_time(timestamp_now_ms(), now);
-	v[0] = STORE_TEXT_V(name);
-	v[1] = STORE_TEXT_V(now);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO %s (name, created_at) VALUES (?, ?) "
-		 "ON CONFLICT (name) DO NOTHING",
-		 table);
-	if (store_exec(st, sql, v, 2, NULL, NULL) < 0)
-		return -1;
-	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE name = ?", table);
-	return store_query_int(st, sql, v, 1, id);
-}
-
 /* The id of the job run, creating the job and the run when missing. */
 static int find_or_create_run(struct store *st, const struct history_run *run,
 			      struct history_run_counts *counts)
 {
 	int64_t job_id, rel_id;
-	char now[TIMESTAMP_MAX], started[TIMESTAMP_MAX];
+	char now[STORE_TIME_MAX], started[STORE_TIME_MAX];
 	struct store_value v[6];
 
-	if (upsert_named(st, "job", run->job, &job_id) < 0 ||
-	    upsert_named(st, "release", run->context.release, &rel_id) < 0)
+	if (store_upsert_name(st, "job", "name", run->job, &job_id) < 0 ||
+	    store_upsert_name(st, "release", "name", run->context.release,
+			      &rel_id) < 0)
 		return -1;
 	v[0] = STORE_INT_V(job_id);
 	v[1] = STORE_TEXT_V(run->run_id);
@@ -59,10 +34,10 @@ static int find_or_create_run(struct store *st, const struct history_run *run,
 	if (counts->job_run_id)
 		return 0;
 	counts->created_run = 1;
-	format_time(timestamp_now_ms(), now);
-	format_time(run->started_at_ms >= 0 ? run->started_at_ms
-					    : timestamp_now_ms(),
-		    started);
+	store_time(timestamp_now_ms(), now);
+	store_time(run->started_at_ms >= 0 ? run->started_at_ms
+					   : timestamp_now_ms(),
+		   started);
 	v[2] = STORE_TEXT_V(started);
 	v[3] = STORE_TEXT_V(hist_kind_name(run->kind));
 	v[4] = STORE_TEXT_V(now);

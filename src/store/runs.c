@@ -76,35 +76,6 @@ const char *run_status_name(enum run_status s)
 	return (size_t)s < ARRAY_SIZE(names) ? names[s] : "unknown";
 }
 
-/* Times are stored with whole seconds (see 0001_core.sql). */
-static void format_time(int64_t ms, char out[TIMESTAMP_MAX])
-{
-	int64_t s = ms / 1000 - (ms % 1000 < 0);
-
-	timestamp_format(s * 1000, out);
-}
-
-/* Upserts (name) into table and returns its id in *id. */
-static int upsert_named(struct store *st, const char *table, const char *column,
-			const char *name, int64_t *id)
-{
-	char now[TIMESTAMP_MAX], sql[160];
-	struct store_value v[2];
-
-	format_time(timestamp_now_ms(), now);
-	v[0] = STORE_TEXT_V(name);
-	v[1] = STORE_TEXT_V(now);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO %s (%s, created_at) VALUES (?, ?) "
-		 "ON CONFLICT (%s) DO NOTHING",
-		 table, column, column);
-	if (store_exec(st, sql, v, 2, NULL, NULL) < 0)
-		return -1;
-	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?", table,
-		 column);
-	return store_query_int(st, sql, v, 1, id);
-}
-
 static int write_variants(struct store *st, int64_t job_id,
 			  const struct run_info *info)
 {
@@ -139,10 +110,11 @@ static int write_payload(struct store *st, const struct run_info *info,
 	int64_t release_id = 0;
 	struct store_value v[2];
 
-	if (info->release &&
-	    upsert_named(st, "release", "name", info->release, &release_id) < 0)
+	if (info->release && store_upsert_name(st, "release", "name",
+					       info->release, &release_id) < 0)
 		return -1;
-	if (upsert_named(st, "payload", "tag", info->payload, payload_id) < 0)
+	if (store_upsert_name(st, "payload", "tag", info->payload, payload_id) <
+	    0)
 		return -1;
 	if (!release_id)
 		return 0;
@@ -185,10 +157,10 @@ static int write_job_run(struct run_writer *w, const struct run_info *info)
 {
 	struct store *st = w->st;
 	int64_t job_id, payload_id = 0, old_id;
-	char now[TIMESTAMP_MAX];
+	char now[STORE_TIME_MAX];
 	struct store_value v[7];
 
-	if (upsert_named(st, "job", "name", info->job, &job_id) < 0 ||
+	if (store_upsert_name(st, "job", "name", info->job, &job_id) < 0 ||
 	    write_variants(st, job_id, info) < 0 ||
 	    (info->payload && write_payload(st, info, &payload_id) < 0))
 		return -1;
@@ -199,7 +171,7 @@ static int write_job_run(struct run_writer *w, const struct run_info *info)
 			    "run_id = ?",
 			    v, 2, &old_id) < 0)
 		return -1;
-	format_time(timestamp_now_ms(), now);
+	store_time(timestamp_now_ms(), now);
 	if (old_id) {
 		if (clear_job_run(w, old_id) < 0)
 			return -1;
@@ -514,7 +486,7 @@ int run_writer_attempt(struct run_writer *w, const struct run_attempt *a)
 
 int run_writer_suite(struct run_writer *w, const struct run_suite *s)
 {
-	char out_hash[65], err_hash[65], ts[TIMESTAMP_MAX];
+	char out_hash[65], err_hash[65], ts[STORE_TIME_MAX];
 	struct store_value v[7];
 
 	w->counts.suites++;
@@ -525,7 +497,7 @@ int run_writer_suite(struct run_writer *w, const struct run_suite *s)
 	if (w->dry_run)
 		return 0;
 	if (s->timestamp_ms >= 0)
-		format_time(s->timestamp_ms, ts);
+		store_time(s->timestamp_ms, ts);
 	v[0] = STORE_INT_V(w->job_run_id);
 	v[1] = STORE_TEXT_V(s->path);
 	v[2] = STORE_INT_V(s->tests);
@@ -611,7 +583,7 @@ static void writer_free(struct run_writer *w)
 
 int run_writer_commit(struct run_writer *w, struct run_counts *counts)
 {
-	char started[TIMESTAMP_MAX];
+	char started[STORE_TIME_MAX];
 	struct store_value v[3];
 	int blocking_failure;
 
@@ -624,7 +596,7 @@ int run_writer_commit(struct run_writer *w, struct run_counts *counts)
 	w->counts.worst = blocking_failure ? RUN_STATUS_FAIL : RUN_STATUS_PASS;
 	w->counts.job_run_id = w->job_run_id;
 	if (!w->dry_run) {
-		format_time(w->counts.started_at_ms, started);
+		store_time(w->counts.started_at_ms, started);
 		v[0] = STORE_TEXT_V(!w->ntests	       ? "unknown"
 				    : blocking_failure ? "fail"
 						       : "pass");

@@ -10,12 +10,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/timestamp.h"
 #include "core/xalloc.h"
 #include "config/config.h"
 #include "store/engines.h"
@@ -548,4 +550,31 @@ int store_savepoint_rollback(struct store *st, const char *name)
 	if (savepoint_exec(st, "ROLLBACK TO SAVEPOINT", name) < 0)
 		return -1;
 	return savepoint_exec(st, "RELEASE SAVEPOINT", name);
+}
+
+void store_time(int64_t ms, char out[STORE_TIME_MAX])
+{
+	int64_t s = ms / 1000 - (ms % 1000 < 0);
+
+	timestamp_format(s * 1000, out);
+}
+
+int store_upsert_name(struct store *st, const char *table, const char *column,
+		      const char *value, int64_t *id)
+{
+	char now[STORE_TIME_MAX], sql[160];
+	struct store_value v[2];
+
+	store_time(timestamp_now_ms(), now);
+	v[0] = STORE_TEXT_V(value);
+	v[1] = STORE_TEXT_V(now);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO %s (%s, created_at) VALUES (?, ?) "
+		 "ON CONFLICT (%s) DO NOTHING",
+		 table, column, column);
+	if (store_exec(st, sql, v, 2, NULL, NULL) < 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?", table,
+		 column);
+	return store_query_int(st, sql, v, 1, id);
 }

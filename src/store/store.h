@@ -212,6 +212,23 @@ int64_t store_last_insert_id(struct store *st);
  */
 const char *store_url_engine(const char *url);
 
+/* Room for store_time() output, NUL included. */
+#define STORE_TIME_MAX 32
+
+/*
+ * Formats ms since the epoch as the schema stores every time: RFC 3339
+ * UTC with whole seconds, 'YYYY-MM-DDTHH:MM:SSZ' (0001_core.sql).
+ */
+void store_time(int64_t ms, char out[STORE_TIME_MAX]);
+
+/*
+ * Finds the row of table whose column (a UNIQUE text column) equals
+ * value, creating it with created_at = now if there is none, and sets *id
+ * to its id.  table and column are trusted identifiers of the schema.
+ */
+int store_upsert_name(struct store *st, const char *table, const char *column,
+		      const char *value, int64_t *id);
+
 /* The engine name, "sqlite" or "pg". */
 const char *store_engine(const struct store *st);
 
