@@ -24,22 +24,23 @@
 #include "sources/source.h"
 #include "core/banned.h"
 
-/* The report types, and the same names for --report-type's choices. */
+/*
+ * The report types, one row per (report type, source): a report fed by
+ * several sources (issue-regression from Bugzilla and GitHub) has a row
+ * for each, and --report-type NAME pumps all of them.
+ */
 static const struct pump_report *const pump_reports[] = {
 	&pump_test_case_coverage,
 	&pump_test_run_counts,
 };
 
+/* --report-type's choices: every name of pump_reports[] once, and ALL. */
 static const char *const report_choices[] = {
 	"test-case-coverage",
 	"test-run-counts",
 	"ALL",
 	NULL,
 };
-
-_Static_assert(sizeof(pump_reports) / sizeof(pump_reports[0]) + 2 ==
-		       sizeof(report_choices) / sizeof(report_choices[0]),
-	       "every pump report type is a --report-type choice");
 
 #define NREPORTS (sizeof(pump_reports) / sizeof(pump_reports[0]))
 
@@ -59,8 +60,7 @@ struct pump {
 static int project_pumped(const struct config_project *p,
 			  const struct source_ops *ops)
 {
-	/* Only TestRail exists yet; later sources add their own key. */
-	return strcmp(ops->name, "testrail") || p->testrail_project_id > 0;
+	return !ops->configured || ops->configured(p);
 }
 
 static int pump_check(const struct request *req)
@@ -193,16 +193,38 @@ static int save_cursor(struct pump *pm, const struct pump_report *r,
 	return rc;
 }
 
+/* The cursor the last pull of this job stored into out, "" when none. */
+static int load_cursor(struct pump *pm, const struct pump_report *r,
+		       struct pump_job *job, char out[TIMESTAMP_MAX])
+{
+	char *scope = xasprintf("%s:%s", job->project, r->name);
+	struct store_value v[2] = {STORE_TEXT_V(pm->ops->name),
+				   STORE_TEXT_V(scope)};
+	int rc = store_query_text(pm->st,
+				  "SELECT cursor FROM source_cursor WHERE "
+				  "source = ? AND scope = ?",
+				  v, 2, out, TIMESTAMP_MAX);
+
+	free(scope);
+	return rc < 0 ? -1 : 0;
+}
+
 /* The pull and the writes of one job, inside its transaction. */
 static int run_job(struct pump *pm, const struct pump_report *r,
 		   struct pump_job *job)
 {
 	int64_t days = request_int(pm->req, "num-days");
-	struct source_query q = {job->project, job->upstream_id, r->name,
-				 timestamp_now_ms() - days * 86400000};
+	char cursor[TIMESTAMP_MAX] = "";
+	struct source_query q = {
+		job->project, job->upstream_id,
+		r->name,      timestamp_now_ms() - days * 86400000,
+		job->config,  cursor};
 	struct job_ctx jc = {pm, job, r};
 	struct source_sink sink = {on_record, NULL, &jc};
 	int rc;
+
+	if (pm->st && load_cursor(pm, r, job, cursor) < 0)
+		return -1;
 
 	if (pm->progress)
 		sink.progress = on_progress;
@@ -239,6 +261,7 @@ static void pump_one(struct pump *pm, const struct pump_report *r,
 	job.st = pm->req->env->dry_run ? NULL : pm->st;
 	job.project = p->name;
 	job.upstream_id = p->testrail_project_id;
+	job.config = p;
 	timestamp_format(now, job.now);
 	timestamp_format_date(now, job.date);
 	if (audit_start(pm, r, &job) < 0 || run_job(pm, r, &job) < 0) {

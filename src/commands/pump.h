@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "config/config.h"
 #include "core/timestamp.h"
 #include "store/store.h"
 
@@ -21,6 +22,7 @@
 struct pump_job {
 	struct store *st; /* NULL in a dry run: nothing is written */
 	const char *project;
+	const struct config_project *config; /* the project's settings */
 	int64_t upstream_id;
 	int64_t pump_run_id; /* 0 in a dry run */
 	char now[TIMESTAMP_MAX];

@@ -1,26 +1,22 @@
 /*
  * report.c - report NAME: a report from the store, as table, JSON or CSV.
  *
- * Each report type is a row of reports[]: its name, a summary, and the
- * SQL that reads it (usually from the SQL view BI tools read too).  The
- * SQL takes four parameters, in order: the project twice (NULL for every
- * project) and the first day twice ('YYYY-MM-DD', NULL for all time), so
- * --project and --num-days mean the same in every report.  Adding a report
- * is adding a row here and its name to report_names[].
+ * Each report type is a row of reports[] (commands/report.h): its name, a
+ * summary, and either the SQL that reads it (usually from the SQL view BI
+ * tools read too) or a function that computes its rows.  The SQL takes
+ * four parameters, in order: the project twice (NULL for every project)
+ * and the first day twice ('YYYY-MM-DD', NULL for all time), so --project
+ * and --days mean the same in every report.  Adding a report is adding a
+ * row to reports[] and its name to report_names[].
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands/commands.h"
+#include "commands/report.h"
 #include "core/err.h"
 #include "core/timestamp.h"
 #include "core/banned.h"
-
-struct report_type {
-	const char *name;
-	const char *summary;
-	const char *sql;
-};
 
 static const struct report_type reports[] = {
 	{"test-case-coverage",
@@ -30,14 +26,16 @@ static const struct report_type reports[] = {
 	 "coverage, count FROM report_test_case_coverage "
 	 "WHERE (? IS NULL OR project = ?) AND (? IS NULL OR date >= ?) "
 	 "ORDER BY date DESC, project, suite, sub_suite, automation_status, "
-	 "coverage"},
+	 "coverage",
+	 NULL},
 	{"test-run-counts",
 	 "TestRail runs and plan runs with their counts by status",
 	 "SELECT project, run_id, plan_id, plan, name, created_on, "
 	 "completed_on, passed, failed, blocked, retest, untested, total "
 	 "FROM report_test_run_counts "
 	 "WHERE (? IS NULL OR project = ?) AND (? IS NULL OR created_on >= ?) "
-	 "ORDER BY created_on DESC, run_id"},
+	 "ORDER BY created_on DESC, run_id",
+	 NULL},
 };
 
 static const char *const report_names[] = {
@@ -83,29 +81,41 @@ static int on_row(const struct store_row *row, void *ctx)
 	return 0;
 }
 
+int64_t report_days(const struct request *req)
+{
+	if (json_object_get(req->options, "days"))
+		return request_int(req, "days");
+	if (json_object_get(req->options, "num-days"))
+		return request_int(req, "num-days");
+	return 0;
+}
+
 static int report_handler(struct request *req, json_t *resp)
 {
 	const struct report_type *r = find_report(request_str(req, "name"));
 	const char *project = request_str(req, "project");
-	json_t *days = json_object_get(req->options, "num-days");
+	int64_t days = report_days(req);
 	char since[11];
 	struct store_value v[4];
 	struct store *st;
 	json_t *rows;
+	int rc;
 
 	if (!r)
 		return err_set("unknown report '%s'", request_str(req, "name"));
 	if (request_store_current(req, &st) < 0)
 		return -1;
 	if (days)
-		timestamp_format_date(timestamp_now_ms() -
-					      request_int(req, "num-days") *
-						      86400000,
+		timestamp_format_date(timestamp_now_ms() - days * 86400000,
 				      since);
 	v[0] = v[1] = STORE_TEXT_V(project);
 	v[2] = v[3] = days ? STORE_TEXT_V(since) : STORE_NULL_V;
 	rows = json_array();
-	if (store_exec(st, r->sql, v, 4, on_row, rows) < 0) {
+	if (r->sql)
+		rc = store_exec(st, r->sql, v, 4, on_row, rows);
+	else
+		rc = r->compute(req, st, rows);
+	if (rc < 0) {
 		json_decref(rows);
 		return -1;
 	}
@@ -141,7 +151,9 @@ const struct command cmd_report = {
 		"project, suite, sub-suite, automation status and coverage) "
 		"or test-run-counts (TestRail runs and plan runs with their "
 		"passed, failed, blocked, retest and untested counts). "
-		"--project keeps one project, --num-days the last N days. "
+		"--project keeps one project, --days (or --num-days) the "
+		"last N days, --job one CI job where the report reads job "
+		"runs. "
 		"The same data is in the SQL views report_test_case_coverage "
 		"and report_test_run_counts, for BI tools.",
 	.options =
@@ -150,10 +162,21 @@ const struct command cmd_report = {
 			 "NAME", "the report", report_names, 0, 0, NULL},
 			{"project", OPT_STRING, 0, "P",
 			 "only this project (default: all)", NULL, 0, 0, NULL},
-			{"num-days", OPT_INT, 0, "N",
+			{"days", OPT_INT, 0, "N",
 			 "only the last N days (default: all)", NULL, 1, 36500,
 			 NULL},
+			{"num-days", OPT_INT, 0, "N", "the same as --days",
+			 NULL, 1, 36500, NULL},
+			{"job", OPT_STRING, 0, "J",
+			 "only this CI job (reports over job runs)", NULL, 0, 0,
+			 NULL},
 			{0},
+		},
+	.constraints =
+		(const struct opt_constraint[]){
+			{CONSTRAINT_EXCLUSIVE,
+			 (const char *const[]){"days", "num-days", NULL}},
+			{CONSTRAINT_END, NULL},
 		},
 	.response =
 		(const struct resp_field[]){

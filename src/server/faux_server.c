@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/err.h"
@@ -86,6 +87,41 @@ static void pause_ms(long ms)
 		;
 }
 
+/*
+ * Sends the responder's header lines ("Name: value\r\n"), and JSON's
+ * Content-Type when the responder named none.
+ */
+static void add_headers(struct MHD_Response *resp, const struct buf *lines)
+{
+	const char *p = lines->data, *end = p + lines->len;
+	int typed = 0;
+
+	while (p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *colon;
+		char *line;
+
+		if (!eol)
+			eol = end;
+		line = xstrndup(p, (size_t)(eol - p));
+		line[strcspn(line, "\r")] = '\0';
+		colon = strchr(line, ':');
+		if (colon) {
+			const char *v = colon + 1;
+
+			line[colon - line] = '\0';
+			v += strspn(v, " \t");
+			typed |= !strcasecmp(line, "Content-Type");
+			MHD_add_response_header(resp, line, v);
+		}
+		free(line);
+		p = eol + 1;
+	}
+	if (!typed)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					"application/json");
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn,
 			      const char *url, const char *method,
 			      const char *version, const char *upload,
@@ -95,6 +131,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn,
 	struct faux_request *rq = *con_cls;
 	const char *auth = MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *apikey = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							 "X-BUGZILLA-API-KEY");
 	struct http_response r;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -125,14 +163,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn,
 		buf_adds(&r.body, "{\"error\":\"only GET is served\"}");
 	} else {
 		faux_respond(s->faux, rq ? rq->uri : "/",
-			     auth && !strncmp(auth, "Basic ", 6), &r);
+			     (auth && *auth) || (apikey && *apikey), &r);
 	}
 	pause_ms(s->delay_ms);
 	body = buf_detach(&r.body, &len);
 	resp = MHD_create_response_from_buffer(len, body,
 					       MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"application/json");
+	add_headers(resp, &r.headers);
 	if (r.retry_after_ms >= 0) {
 		snprintf(retry, sizeof(retry), "%ld", r.retry_after_ms / 1000);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,

@@ -183,25 +183,44 @@ void faux_error(struct http_response *out, long status, const char *message)
 	json_decref(body);
 }
 
+/*
+ * Which responder answers which paths: one row per upstream, the first
+ * prefix that matches wins.  An upstream whose reads are public (needs_auth
+ * 0) answers calls without credentials too.
+ */
+static const struct faux_route {
+	const char *prefix;
+	int needs_auth;
+	void (*respond)(struct faux *f, const char *rest,
+			struct http_response *out);
+} faux_routes[] = {
+	{TESTRAIL_PREFIX, 1, faux_testrail_respond},
+};
+
 void faux_respond(struct faux *f, const char *target, int authorized,
 		  struct http_response *out)
 {
-	size_t plen = strlen(TESTRAIL_PREFIX);
-
 	buf_reset(&out->body);
+	buf_reset(&out->headers);
 	out->retry_after_ms = -1;
+	for (size_t i = 0; i < sizeof(faux_routes) / sizeof(faux_routes[0]);
+	     i++) {
+		const struct faux_route *r = &faux_routes[i];
+		size_t plen = strlen(r->prefix);
+
+		if (strncmp(target, r->prefix, plen))
+			continue;
+		if (r->needs_auth && !authorized) {
+			faux_error(out, 401,
+				   "Authentication failed: invalid or missing "
+				   "credentials.");
+			return;
+		}
+		r->respond(f, target + plen, out);
+		return;
+	}
 	/* Only API calls count: a probe of "/" must not use up a scenario. */
-	if (strncmp(target, TESTRAIL_PREFIX, plen)) {
-		faux_error(out, 404, "not found");
-		return;
-	}
-	if (!authorized) {
-		faux_error(out, 401,
-			   "Authentication failed: invalid or missing "
-			   "user/password or session cookie.");
-		return;
-	}
-	faux_testrail_respond(f, target + plen, out);
+	faux_error(out, 404, "not found");
 }
 
 static int transport_get(const char *url, struct http_response *resp, void *ctx)

@@ -33,9 +33,13 @@ uint64_t faux_count_call(struct faux *f);
 void faux_error(struct http_response *out, long status, const char *message);
 
 /*
- * The TestRail part of faux_respond(): api is the text after
- * "/index.php?/api/v2/" ("get_cases/59&suite_id=5901&limit=250").
+ * The per-upstream parts of faux_respond(), one per row of its route table
+ * (faux.c): each gets the target after its prefix and fills out (status,
+ * body, headers as "Name: value\r\n" lines, Retry-After).
  */
+
+/* TestRail: api is the text after "/index.php?/api/v2/"
+ * ("get_cases/59&suite_id=5901&limit=250"). */
 void faux_testrail_respond(struct faux *f, const char *api,
 			   struct http_response *out);
 

@@ -91,14 +91,46 @@ void http_response_init(struct http_response *r)
 {
 	r->status = 0;
 	buf_init(&r->body);
+	buf_init(&r->headers);
 	r->retry_after_ms = -1;
 }
 
 void http_response_release(struct http_response *r)
 {
 	buf_release(&r->body);
+	buf_release(&r->headers);
 	r->status = 0;
 	r->retry_after_ms = -1;
+}
+
+int http_header(const struct http_response *r, const char *name,
+		struct buf *out)
+{
+	size_t nlen = strlen(name);
+	const char *p = r->headers.data, *end = p + r->headers.len;
+
+	buf_reset(out);
+	while (p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *v, *ve;
+
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > nlen && p[nlen] == ':' &&
+		    !strncasecmp(p, name, nlen)) {
+			v = p + nlen + 1;
+			ve = eol;
+			while (v < ve && (*v == ' ' || *v == '\t'))
+				v++;
+			while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' ||
+					  ve[-1] == '\t'))
+				ve--;
+			buf_add(out, v, (size_t)(ve - v));
+			return 1;
+		}
+		p = eol + 1;
+	}
+	return 0;
 }
 
 void http_options_init(struct http_options *o)
@@ -181,6 +213,13 @@ static size_t on_header(char *data, size_t size, size_t n, void *ctx)
 	static const char name[] = "retry-after:";
 	char value[128];
 
+	/* A redirect's answer is followed by the next one's status line. */
+	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
+		buf_reset(&r->headers);
+		r->retry_after_ms = -1;
+		return len;
+	}
+	buf_add(&r->headers, data, len);
 	if (len > sizeof(name) - 1 &&
 	    len - (sizeof(name) - 1) < sizeof(value) &&
 	    !strncasecmp(data, name, sizeof(name) - 1)) {
@@ -228,6 +267,9 @@ int http_client_new(struct http_client **out, const struct http_options *o)
 		c->pool = xcalloc((size_t)c->o.concurrency, sizeof(CURL *));
 		c->headers =
 			curl_slist_append(NULL, "Accept: application/json");
+		for (size_t i = 0; o->headers && o->headers[i]; i++)
+			c->headers =
+				curl_slist_append(c->headers, o->headers[i]);
 	}
 	*out = c;
 	return 0;
@@ -287,7 +329,14 @@ static void setup_easy(struct http_client *c, CURL *e, struct transfer *t)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	/*
+	 * libcurl sends neither Authorization nor the Basic credentials to
+	 * another host after a redirect (CURLOPT_UNRESTRICTED_AUTH stays 0).
+	 */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION,
+			 c->o.follow_redirects ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t->resp);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -305,6 +354,7 @@ static void setup_easy(struct http_client *c, CURL *e, struct transfer *t)
 static void reset_try(struct transfer *t)
 {
 	buf_reset(&t->resp->body);
+	buf_reset(&t->resp->headers);
 	t->resp->status = 0;
 	t->resp->retry_after_ms = -1;
 	t->code = CURLE_OK;

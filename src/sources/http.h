@@ -32,6 +32,11 @@ struct http_response {
 	long status;	     /* HTTP status, 0 when none arrived */
 	struct buf body;     /* the body, decoded (gzip) */
 	long retry_after_ms; /* the Retry-After header, -1 when absent */
+	/*
+	 * The header lines of the final answer (after any redirect), each
+	 * "Name: value\r\n" as received; read them with http_header().
+	 */
+	struct buf headers;
 };
 
 /* Sets r to an empty answer. */
@@ -39,6 +44,15 @@ void http_response_init(struct http_response *r);
 
 /* Frees the body and leaves r empty and reusable. */
 void http_response_release(struct http_response *r);
+
+/*
+ * Copies the value of header `name` (any case) of r into out (reset
+ * first), without the blanks around it, and returns 1; returns 0 and
+ * leaves out empty when r has no such header.  The first of repeated
+ * headers wins.
+ */
+int http_header(const struct http_response *r, const char *name,
+		struct buf *out);
 
 /*
  * A stand-in for the network: get() fills resp (status, body, Retry-After)
@@ -55,6 +69,19 @@ struct http_options {
 	const char *user_agent; /* borrowed; NULL: "testpump/VERSION" */
 	const char *username;	/* HTTP Basic, borrowed; NULL: no auth */
 	const char *password;	/* borrowed; never logged */
+	/*
+	 * More request headers, "Name: value" each, NULL-terminated,
+	 * borrowed (API keys, "Authorization: Bearer ...", API versions);
+	 * sent on every call, never logged.
+	 */
+	const char *const *headers;
+	/*
+	 * Follow up to 5 redirects (artifact downloads).  The Basic
+	 * credentials and an Authorization header go only to the first
+	 * host; other `headers` follow the redirect, so a connector that
+	 * follows redirects carries its secret in Authorization.
+	 */
+	int follow_redirects;
 	long connect_timeout_ms;
 	long timeout_ms;      /* per try, the whole transfer */
 	int max_tries;	      /* 1 = no retry */

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 struct http_transport;
+struct config_project;
 
 /* How a pump wants a source opened. */
 struct source_config {
@@ -46,6 +47,17 @@ struct source_query {
 	int64_t upstream_id;	 /* its id upstream (TestRail project id) */
 	const char *report_type; /* "test-case-coverage", ... */
 	int64_t since_ms;	 /* records created from this time on */
+	/*
+	 * The project's settings (config/config.h: Bugzilla products,
+	 * GitHub repository and labels, Taskcluster index, Bitrise app).
+	 */
+	const struct config_project *config;
+	/*
+	 * The high-water mark the last successful pull of this project and
+	 * report type stored (RFC 3339 text, or the connector's own cursor
+	 * text), "" when none: incremental sources start from it.
+	 */
+	const char *cursor;
 };
 
 /*
@@ -80,6 +92,12 @@ struct source_ops {
 		    const struct source_sink *sink);
 	/* Frees the state; NULL is ignored. */
 	void (*close)(struct source *src);
+	/*
+	 * True when project p has what this source needs (a TestRail
+	 * project id, a GitHub repository, ...); pump --project ALL skips
+	 * the others and names them for a single project.  NULL: always.
+	 */
+	int (*configured)(const struct config_project *p);
 };
 
 /* Every source, NULL-terminated. */

@@ -28,6 +28,7 @@
 #include "core/timestamp.h"
 #include "core/xalloc.h"
 #include "sources/testrail_internal.h"
+#include "config/config.h"
 #include "core/banned.h"
 
 static const char *const testrail_reports[] = {
@@ -259,6 +260,11 @@ static void testrail_close(struct source *src)
 	free(src);
 }
 
+static int testrail_configured(const struct config_project *p)
+{
+	return p->testrail_project_id > 0;
+}
+
 const struct source_ops source_testrail = {
 	.name = "testrail",
 	.summary = "TestRail API v2: suites, cases, runs, plans, milestones",
@@ -266,4 +272,5 @@ const struct source_ops source_testrail = {
 	.open = testrail_open,
 	.pull = testrail_pull,
 	.close = testrail_close,
+	.configured = testrail_configured,
 };

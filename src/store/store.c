@@ -275,6 +275,46 @@ int store_query_int(struct store *st, const char *sql,
 	return 0;
 }
 
+/* Where store_query_text() puts the first row's first column. */
+struct first_text {
+	char *out;
+	size_t size;
+	int found;
+};
+
+static int take_first_text(const struct store_row *row, void *ctx)
+{
+	struct first_text *ft = ctx;
+
+	if (ft->found || !row->ncols)
+		return 0;
+	ft->found = 1;
+	if (row->cols[0].type == STORE_TEXT && ft->size) {
+		size_t n = strlen(row->cols[0].s);
+
+		if (n >= ft->size)
+			n = ft->size - 1;
+		memcpy(ft->out, row->cols[0].s, n);
+		ft->out[n] = '\0';
+	}
+	return 0;
+}
+
+int store_query_text(struct store *st, const char *sql,
+		     const struct store_value *params, size_t nparams,
+		     char *out, size_t size)
+{
+	struct first_text ft = {out, size, 0};
+	int ret;
+
+	if (size)
+		out[0] = '\0';
+	ret = store_exec(st, sql, params, nparams, take_first_text, &ft);
+	if (ret < 0)
+		return ret;
+	return ft.found;
+}
+
 int store_begin(struct store *st)
 {
 	int ret;

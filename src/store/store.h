@@ -156,6 +156,15 @@ int store_query_int(struct store *st, const char *sql,
 		    int64_t *out);
 
 /*
+ * Runs a query expected to give one text (the first column of the first
+ * row) into out, cut to size - 1 bytes; out is "" when there is no row or
+ * the value is NULL.  Returns 1 when a row came, 0 when none, -1 on error.
+ */
+int store_query_text(struct store *st, const char *sql,
+		     const struct store_value *params, size_t nparams,
+		     char *out, size_t size);
+
+/*
  * Transactions: one at a time; begin takes the write lock at once, waiting
  * for another writer up to the busy timeout.  A commit that fails rolls
  * back, so the transaction is over either way.

@@ -111,7 +111,7 @@ static json_t *pull(const char *report_type, int parallel)
 {
 	struct http_transport t = {serve, NULL};
 	struct source_config cfg = {.parallel = parallel, .transport = &t};
-	struct source_query q = {"fixture", 1, report_type, 0};
+	struct source_query q = {"fixture", 1, report_type, 0, NULL, ""};
 	json_t *got = json_array();
 	struct source_sink sink = {keep, NULL, got};
 	struct source *src = NULL;
