@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "commands/ingest_junit.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/timestamp.h"
@@ -214,8 +215,7 @@ static void describe_counts(const struct request *req,
 	json_object_set_new(resp, "dry_run", json_boolean(req->env->dry_run));
 }
 
-/* Parses every file into the writer; a bad file aborts the whole run. */
-static int parse_all(const struct path_list *files, struct run_writer *w)
+int ingest_junit_files(const struct path_list *files, struct run_writer *w)
 {
 	struct ingest in = {.writer = w};
 	struct junit_handler h = {on_attempt, on_suite, &in};
@@ -281,7 +281,7 @@ static int ingest_junit(struct request *req, json_t *resp)
 	     screen_files(&files, rejected) < 0) ||
 	    open_store(req, &st) < 0 || run_writer_begin(st, &info, &w) < 0)
 		goto out;
-	if (parse_all(&files, w) < 0) {
+	if (ingest_junit_files(&files, w) < 0) {
 		run_writer_abort(w);
 		goto out;
 	}
