@@ -8,7 +8,7 @@
 # and prints MB/s, testcases/s, peak RSS and the ratios.  BIG=1 also
 # generates a 1 GB file and reports the peak RSS of ingesting it.
 #
-# Usage: bench/junit/run.sh [MB]
+# Usage: [BENCH_BUILD=build/DIR] bench/junit/run.sh [MB]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,9 +21,10 @@ cd "$root"
 	echo "installing python3-junitparser for the peer" >&2
 	apt-get install -y -qq python3-junitparser >/dev/null
 }
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build/release >/dev/null
-tp=$root/build/release/testpump
+build=${BENCH_BUILD:-build/release}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --target testpump >/dev/null
+tp=$root/$build/testpump
 
 python3 bench/junit/gen.py --size "$size" "$work/junit.xml"
 mb=$(python3 -c "import os; print(os.path.getsize('$work/junit.xml') / 1e6)")

@@ -10,15 +10,21 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "core/sha256.h"
 #include "core/strmap.h"
 #include "core/timestamp.h"
 #include "core/xalloc.h"
+#include "store/run_texts.h"
 #include "core/banned.h"
 
-/* What the writer knows of one test of the run. */
+/*
+ * What the writer knows of one test of the run.  Outside a dry run the
+ * writer keeps only a bounded cache of tests: base is the number of
+ * attempts the test had before it entered the cache, read back from
+ * test_result, and the counters cover the attempts since.
+ */
 struct run_test {
 	int64_t id;
+	int64_t base;
 	int attempts;
 	int passes;
 	int failures; /* fail or error */
@@ -29,7 +35,13 @@ struct run_test {
 };
 
 /* Results are written in batches of this many rows (and at commit). */
-#define RESULT_BATCH 10000
+#define RESULT_BATCH 8192
+/*
+ * The cache of tests is emptied (after a flush) past this many, so memory
+ * does not grow with the number of distinct tests of a run.  A dry run
+ * keeps every test: it folds the run statuses in memory.
+ */
+#define TEST_CACHE_MAX 16384
 
 /* One test_result row waiting for the next flush. */
 struct pending_result {
@@ -49,17 +61,20 @@ struct run_writer {
 	struct strmap test_index; /* suite\0classname\0name -> index */
 	struct run_test *tests;
 	size_t ntests, tests_cap;
-	struct strmap texts_seen; /* hashes written by this writer */
+	size_t evictions; /* times the cache of tests was emptied */
+	struct run_texts texts;
 	struct buf key;
 	/* Tests first seen since the last flush: their keys, NUL-separated. */
 	struct buf new_keys;
 	size_t *new_tests; /* their indexes into tests */
 	size_t nnew, new_cap;
+	size_t ninserted; /* of them, created by the last INSERT INTO test */
 	struct pending_result *results;
 	size_t nresults, results_cap;
 	struct run_counts counts;
 	int64_t earliest_ms;
 	int64_t given_started_ms;
+	int blocking_failure; /* set while counting the run statuses */
 };
 
 const char *result_status_name(enum result_status s)
@@ -231,7 +246,7 @@ int run_writer_begin(struct store *st, const struct run_info *info,
 	w->earliest_ms = -1;
 	w->given_started_ms = info->started_at_ms;
 	strmap_init(&w->test_index);
-	strmap_init(&w->texts_seen);
+	run_texts_init(&w->texts, info->dry_run ? NULL : st);
 	buf_init(&w->key);
 	buf_init(&w->new_keys);
 	*out = NULL;
@@ -250,31 +265,6 @@ int run_writer_begin(struct store *st, const struct run_info *info,
 fail:
 	run_writer_abort(w);
 	return -1;
-}
-
-/* Stores text once per distinct content; *hash is "" when there is none. */
-static int write_text(struct run_writer *w, const struct run_text *t,
-		      char hash[65])
-{
-	size_t len = t->text ? strlen(t->text) : 0;
-	struct store_value v[3];
-
-	hash[0] = '\0';
-	if (!len)
-		return 0;
-	sha256_hex(t->text, len, hash);
-	if (w->dry_run || strmap_get(&w->texts_seen, hash, 64, NULL))
-		return 0;
-	strmap_put(&w->texts_seen, hash, 64, 1);
-	v[0] = STORE_TEXT_V(hash);
-	v[1] = STORE_TEXT_V(t->text);
-	v[2] = STORE_INT_V(
-		(int64_t)(t->original_length > len ? t->original_length : len));
-	return store_exec(w->st,
-			  "INSERT INTO test_output (hash, text, "
-			  "original_length) VALUES (?, ?, ?) ON CONFLICT "
-			  "(hash) DO NOTHING",
-			  v, 3, NULL, NULL);
 }
 
 /*
@@ -357,31 +347,82 @@ static int take_test_id(const struct store_row *row, void *ctx)
 	    seq < 0 || (size_t)seq >= w->ntests)
 		return err_set("unexpected row reading back test ids");
 	w->tests[seq].id = row->cols[1].i;
+	if (row->ncols > 2 && row->cols[2].type == STORE_INT)
+		w->tests[seq].base = row->cols[2].i;
 	return 0;
+}
+
+/*
+ * Sets the id of a test the INSERT created, from one row (id, suite,
+ * classname, name).  A test new to the store has no earlier attempts.
+ */
+static int take_inserted_test(const struct store_row *row, void *ctx)
+{
+	struct run_writer *w = ctx;
+	int64_t idx;
+
+	if (row->ncols != 4 || row->cols[0].type != STORE_INT ||
+	    !row->cols[1].s || !row->cols[2].s || !row->cols[3].s)
+		return err_set("unexpected row inserting tests");
+	buf_reset(&w->key);
+	buf_adds(&w->key, row->cols[1].s);
+	buf_addch(&w->key, '\0');
+	buf_adds(&w->key, row->cols[2].s);
+	buf_addch(&w->key, '\0');
+	buf_adds(&w->key, row->cols[3].s);
+	if (!strmap_get(&w->test_index, w->key.data, w->key.len, &idx))
+		return err_set("an inserted test is not one of the run's");
+	w->tests[idx].id = row->cols[0].i;
+	w->ninserted++;
+	return 0;
+}
+
+/*
+ * Reads back the ids of the tests in run_new_test and, once the cache of
+ * tests has been emptied, how many attempts each already has in the run
+ * (a test may come back after it left the cache).
+ */
+static int read_test_ids(struct run_writer *w, const struct store_value *run)
+{
+	if (!w->evictions)
+		return store_exec(w->st,
+				  "SELECT n.seq, t.id FROM run_new_test n "
+				  "JOIN test t ON t.suite = n.suite AND "
+				  "t.classname = n.classname AND t.name = "
+				  "n.name",
+				  NULL, 0, take_test_id, w);
+	return store_exec(w->st,
+			  "SELECT n.seq, t.id, (SELECT max(r.attempt) FROM "
+			  "test_result r WHERE r.job_run_id = ? AND "
+			  "r.test_id = t.id) FROM run_new_test n JOIN test t "
+			  "ON t.suite = n.suite AND t.classname = n.classname "
+			  "AND t.name = n.name",
+			  run, 1, take_test_id, w);
 }
 
 /*
  * Gives every test first seen since the last flush its id, with a constant
  * number of statements: the new tests go to a temporary table, are
  * inserted in order of first appearance (ON CONFLICT covers the known ones
- * and a concurrent ingest), and all ids are read back with one join.
+ * and a concurrent ingest), the INSERT returns the ids it created, and
+ * only when some tests already existed are the others read back with
+ * one join.
  */
 static int resolve_new_tests(struct run_writer *w)
 {
+	struct store_value v = STORE_INT_V(w->job_run_id);
+
 	if (!w->nnew)
 		return 0;
+	w->ninserted = 0;
 	if (load_new_tests(w) < 0 ||
 	    store_exec(w->st,
 		       "INSERT INTO test (suite, classname, name) SELECT "
 		       "suite, classname, name FROM run_new_test WHERE true "
 		       "ORDER BY seq ON CONFLICT (suite, classname, name) DO "
-		       "NOTHING",
-		       NULL, 0, NULL, NULL) < 0 ||
-	    store_exec(w->st,
-		       "SELECT n.seq, t.id FROM run_new_test n JOIN test t "
-		       "ON t.suite = n.suite AND t.classname = n.classname "
-		       "AND t.name = n.name",
-		       NULL, 0, take_test_id, w) < 0)
+		       "NOTHING RETURNING id, suite, classname, name",
+		       NULL, 0, take_inserted_test, w) < 0 ||
+	    (w->ninserted < w->nnew && read_test_ids(w, &v) < 0))
 		return -1;
 	for (size_t i = 0; i < w->nnew; i++)
 		if (!w->tests[w->new_tests[i]].id)
@@ -406,7 +447,7 @@ static int flush_results(struct run_writer *w)
 	if (w->dry_run || resolve_new_tests(w) < 0)
 		return w->dry_run ? 0 : -1;
 	if (!w->nresults)
-		return 0;
+		return run_texts_flush(&w->texts);
 	if (store_bulk_begin(w->st, "test_result", result_columns, 11) < 0)
 		return -1;
 	for (size_t r = 0; r < w->nresults; r++) {
@@ -414,7 +455,7 @@ static int flush_results(struct run_writer *w)
 
 		v[0] = STORE_INT_V(w->job_run_id);
 		v[1] = STORE_INT_V(w->tests[p->test].id);
-		v[2] = STORE_INT_V(p->attempt);
+		v[2] = STORE_INT_V(w->tests[p->test].base + p->attempt);
 		v[3] = STORE_TEXT_V(result_status_name(p->status));
 		v[4] = STORE_INT_V(p->retried ? 1 : 0);
 		v[5] = p->duration_ms >= 0 ? STORE_INT_V(p->duration_ms)
@@ -427,7 +468,15 @@ static int flush_results(struct run_writer *w)
 			return -1;
 	}
 	w->nresults = 0;
-	return store_bulk_end(w->st);
+	if (store_bulk_end(w->st) < 0 || run_texts_flush(&w->texts) < 0)
+		return -1;
+	if (w->ntests > TEST_CACHE_MAX) {
+		strmap_release(&w->test_index);
+		strmap_init(&w->test_index);
+		w->ntests = 0;
+		w->evictions++;
+	}
+	return 0;
 }
 
 /*
@@ -464,10 +513,10 @@ int run_writer_attempt(struct run_writer *w, const struct run_attempt *a)
 	struct run_test *t = intern_test(w, a);
 	struct pending_result *p;
 
-	if (write_text(w, &a->message, hashes[0]) < 0 ||
-	    write_text(w, &a->text, hashes[1]) < 0 ||
-	    write_text(w, &a->out, hashes[2]) < 0 ||
-	    write_text(w, &a->err, hashes[3]) < 0)
+	if (run_texts_add(&w->texts, &a->message, hashes[0]) < 0 ||
+	    run_texts_add(&w->texts, &a->text, hashes[1]) < 0 ||
+	    run_texts_add(&w->texts, &a->out, hashes[2]) < 0 ||
+	    run_texts_add(&w->texts, &a->err, hashes[3]) < 0)
 		return -1;
 	fold_attempt(w, t, a);
 	if (w->dry_run)
@@ -477,7 +526,9 @@ int run_writer_attempt(struct run_writer *w, const struct run_attempt *a)
 	p->test = (size_t)(t - w->tests);
 	p->attempt = t->attempts;
 	p->status = a->status;
-	p->retried = a->retried;
+	/* A runner's own flaky mark is a retry (0001_core, retried): the run
+	 * status folded from test_result needs it there. */
+	p->retried = a->retried || a->flaky;
 	p->informing = a->informing;
 	p->duration_ms = a->duration_ms;
 	memcpy(p->hashes, hashes, sizeof(hashes));
@@ -491,8 +542,8 @@ int run_writer_suite(struct run_writer *w, const struct run_suite *s)
 
 	w->counts.suites++;
 	note_time(w, s->timestamp_ms);
-	if (write_text(w, &s->out, out_hash) < 0 ||
-	    write_text(w, &s->err, err_hash) < 0)
+	if (run_texts_add(&w->texts, &s->out, out_hash) < 0 ||
+	    run_texts_add(&w->texts, &s->err, err_hash) < 0)
 		return -1;
 	if (w->dry_run)
 		return 0;
@@ -532,20 +583,11 @@ static enum run_status fold_status(const struct run_test *t)
 	return RUN_STATUS_SKIP;
 }
 
-static const char *const status_columns[] = {
-	"job_run_id", "test_id",     "status",	  "attempts",
-	"failures",   "duration_ms", "lifecycle",
-};
-
-/* Folds every test's run status and writes them in one bulk load. */
-static int write_statuses(struct run_writer *w, int *blocking_failure)
+/* Counts the run statuses folded in memory: a dry run writes nothing. */
+static void count_statuses(struct run_writer *w, int *blocking_failure)
 {
-	struct store_value v[7];
-
 	*blocking_failure = 0;
-	if (!w->dry_run && w->ntests &&
-	    store_bulk_begin(w->st, "test_run_status", status_columns, 7) < 0)
-		return -1;
+	w->counts.tests = (int64_t)w->ntests;
 	for (size_t i = 0; i < w->ntests; i++) {
 		const struct run_test *t = &w->tests[i];
 		enum run_status s = fold_status(t);
@@ -553,26 +595,74 @@ static int write_statuses(struct run_writer *w, int *blocking_failure)
 		w->counts.statuses[s]++;
 		if (s == RUN_STATUS_FAIL && !t->informing)
 			*blocking_failure = 1;
-		if (w->dry_run)
-			continue;
-		v[0] = STORE_INT_V(w->job_run_id);
-		v[1] = STORE_INT_V(t->id);
-		v[2] = STORE_TEXT_V(run_status_name(s));
-		v[3] = STORE_INT_V(t->attempts);
-		v[4] = STORE_INT_V(t->failures);
-		v[5] = t->duration_ms >= 0 ? STORE_INT_V(t->duration_ms)
-					   : STORE_NULL_V;
-		v[6] = STORE_TEXT_V(t->informing ? "informing" : "blocking");
-		if (store_bulk_row(w->st, v) < 0)
-			return -1;
 	}
-	return !w->dry_run && w->ntests ? store_bulk_end(w->st) : 0;
+}
+
+/*
+ * Takes the one row (pass, fail, flaky, skip, blocking failures) counting
+ * the run statuses: NULLs when the run has no test.
+ */
+static int take_status_counts(const struct store_row *row, void *ctx)
+{
+	struct run_writer *w = ctx;
+
+	if (row->ncols != 5)
+		return err_set("unexpected row counting run statuses");
+	for (int s = RUN_STATUS_PASS; s <= RUN_STATUS_SKIP; s++) {
+		int64_t n = row->cols[s].type == STORE_INT ? row->cols[s].i : 0;
+
+		w->counts.statuses[s] = n;
+		w->counts.tests += n;
+	}
+	w->blocking_failure = row->cols[4].type == STORE_INT && row->cols[4].i;
+	return 0;
+}
+
+/*
+ * Folds every test's attempts into its run status with one statement
+ * over the run's test_result rows (fold_status() in SQL: retried marks
+ * what the runner called flaky), then counts them in one pass (a GROUP BY
+ * would sort every status in memory).
+ */
+static int write_statuses(struct run_writer *w, int *blocking_failure)
+{
+	struct store_value v = STORE_INT_V(w->job_run_id);
+
+	w->blocking_failure = 0;
+	if (store_exec(w->st,
+		       "INSERT INTO test_run_status (job_run_id, test_id, "
+		       "status, attempts, failures, duration_ms, lifecycle) "
+		       "SELECT job_run_id, test_id, CASE WHEN p > 0 AND (f > 0 "
+		       "OR rt > 0) THEN 'flaky' WHEN f > 0 THEN 'fail' WHEN p "
+		       "> 0 THEN 'pass' ELSE 'skip' END, n, f, d, CASE WHEN "
+		       "inf > 0 THEN 'informing' ELSE 'blocking' END FROM "
+		       "(SELECT job_run_id, test_id, count(*) AS n, sum(CASE "
+		       "WHEN status = 'pass' THEN 1 ELSE 0 END) AS p, "
+		       "sum(CASE WHEN status = 'fail' OR status = 'error' "
+		       "THEN 1 ELSE 0 END) AS f, max(retried) AS rt, "
+		       "sum(duration_ms) AS d, max(CASE WHEN lifecycle = "
+		       "'informing' THEN 1 ELSE 0 END) AS inf FROM "
+		       "test_result WHERE job_run_id = ? GROUP BY job_run_id, "
+		       "test_id) AS g",
+		       &v, 1, NULL, NULL) < 0 ||
+	    store_exec(w->st,
+		       "SELECT sum(CASE WHEN status = 'pass' THEN 1 ELSE 0 "
+		       "END), sum(CASE WHEN status = 'fail' THEN 1 ELSE 0 "
+		       "END), sum(CASE WHEN status = 'flaky' THEN 1 ELSE 0 "
+		       "END), sum(CASE WHEN status = 'skip' THEN 1 ELSE 0 "
+		       "END), sum(CASE WHEN status = 'fail' AND lifecycle = "
+		       "'blocking' THEN 1 ELSE 0 END) FROM test_run_status "
+		       "WHERE job_run_id = ?",
+		       &v, 1, take_status_counts, w) < 0)
+		return -1;
+	*blocking_failure = w->blocking_failure;
+	return 0;
 }
 
 static void writer_free(struct run_writer *w)
 {
 	strmap_release(&w->test_index);
-	strmap_release(&w->texts_seen);
+	run_texts_release(&w->texts);
 	buf_release(&w->key);
 	buf_release(&w->new_keys);
 	free(w->new_tests);
@@ -587,17 +677,19 @@ int run_writer_commit(struct run_writer *w, struct run_counts *counts)
 	struct store_value v[3];
 	int blocking_failure;
 
-	w->counts.tests = (int64_t)w->ntests;
 	w->counts.started_at_ms = w->given_started_ms >= 0 ? w->given_started_ms
 				  : w->earliest_ms >= 0	   ? w->earliest_ms
 							   : timestamp_now_ms();
-	if (flush_results(w) < 0 || write_statuses(w, &blocking_failure) < 0)
+	if (w->dry_run)
+		count_statuses(w, &blocking_failure);
+	else if (flush_results(w) < 0 ||
+		 write_statuses(w, &blocking_failure) < 0)
 		goto fail;
 	w->counts.worst = blocking_failure ? RUN_STATUS_FAIL : RUN_STATUS_PASS;
 	w->counts.job_run_id = w->job_run_id;
 	if (!w->dry_run) {
 		store_time(w->counts.started_at_ms, started);
-		v[0] = STORE_TEXT_V(!w->ntests	       ? "unknown"
+		v[0] = STORE_TEXT_V(!w->counts.tests   ? "unknown"
 				    : blocking_failure ? "fail"
 						       : "pass");
 		v[1] = STORE_TEXT_V(started);

@@ -7,10 +7,13 @@
  * attempts into its run status and commits.  Until then nothing is
  * visible, and run_writer_abort() leaves the store exactly as before.
  *
- * Tests are interned in memory for the life of the writer, so memory grows
- * with the number of distinct tests in the run, never with the size of the
- * input.  Texts (messages, stack traces, output) are stored once per
- * distinct content in test_output and referred to by hash.
+ * Tests are interned through a bounded in-memory cache backed by the
+ * store's unique index on test, results and texts are written in batches,
+ * and the run statuses are folded from test_result in SQL at commit, so
+ * memory does not grow with the size of the input or the number of
+ * distinct tests (a dry run, which writes nothing, folds in memory and
+ * keeps every test).  Texts (messages, stack traces, output) are stored
+ * once per distinct content in test_output and referred to by hash.
  *
  * Uses only store.h, so every engine shares it.
  */
