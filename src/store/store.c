@@ -10,9 +10,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/err.h"
@@ -48,6 +51,64 @@ static const struct store_ops *const engines[] = {
 	&sqlite_ops,
 	&pg_ops,
 };
+
+#ifdef TESTPUMP_FAULTS
+/*
+ * The crash hook of test builds (cmake -DTESTPUMP_FAULTS=ON, never in a
+ * release): with TESTPUMP_FAULT_KILL_AFTER=N in the environment the
+ * process kills itself with SIGKILL right after its Nth write (a statement
+ * other than SELECT, a script, a bulk row or a commit), so that
+ * tests/fault/ can check that a crash at any point leaves the previous
+ * state or the next one.  With TESTPUMP_FAULT_COUNT_FILE=PATH the number
+ * of writes and the numbers of the commits among them (a commit, or a
+ * write outside a transaction) are written to PATH at exit, so the tests
+ * know after which writes the stored state may change.
+ */
+static long fault_writes;
+static long fault_kill_after = -1; /* -1: not read yet; 0: never */
+static FILE *fault_count_file;
+
+static void fault_report(void)
+{
+	fprintf(fault_count_file, "writes %ld\n", fault_writes);
+	fclose(fault_count_file);
+}
+
+static void fault_write(int is_commit)
+{
+	const char *v;
+
+	if (fault_kill_after < 0) {
+		v = getenv("TESTPUMP_FAULT_KILL_AFTER");
+		fault_kill_after = v ? strtol(v, NULL, 10) : 0;
+		v = getenv("TESTPUMP_FAULT_COUNT_FILE");
+		if (v && (fault_count_file = fopen(v, "w")))
+			atexit(fault_report);
+	}
+	fault_writes++;
+	if (is_commit && fault_count_file)
+		fprintf(fault_count_file, "commit %ld\n", fault_writes);
+	if (fault_writes == fault_kill_after)
+		kill(getpid(), SIGKILL);
+}
+
+/*
+ * SELECT and PRAGMA statements read; anything else counts, and outside a
+ * transaction it commits on its own.
+ */
+static void fault_statement(const struct store *st, const char *sql)
+{
+	const char *p = store_sql_skip_space(sql);
+
+	if (strncasecmp(p, "SELECT", 6) && strncasecmp(p, "PRAGMA", 6))
+		fault_write(!st->in_transaction);
+}
+#define FAULT_WRITE(is_commit) fault_write(is_commit)
+#define FAULT_STATEMENT(st, sql) fault_statement(st, sql)
+#else
+#define FAULT_WRITE(is_commit) ((void)0)
+#define FAULT_STATEMENT(st, sql) ((void)0)
+#endif
 
 static int starts_with(const char *s, const char *prefix)
 {
@@ -202,20 +263,28 @@ int store_exec(struct store *st, const char *sql,
 	       const struct store_value *params, size_t nparams,
 	       store_row_fn fn, void *ctx)
 {
+	int ret;
+
 	if (st->in_bulk)
 		return err_set("cannot run a statement on '%s' while a bulk "
 			       "load is open",
 			       st->location);
-	return st->ops->exec(st, sql, params, nparams, fn, ctx);
+	ret = st->ops->exec(st, sql, params, nparams, fn, ctx);
+	FAULT_STATEMENT(st, sql);
+	return ret;
 }
 
 int store_exec_script(struct store *st, const char *sql)
 {
+	int ret;
+
 	if (st->in_bulk)
 		return err_set("cannot run a script on '%s' while a bulk load "
 			       "is open",
 			       st->location);
-	return st->ops->exec_script(st, sql);
+	ret = st->ops->exec_script(st, sql);
+	FAULT_WRITE(!st->in_transaction);
+	return ret;
 }
 
 /* What store_query_int() keeps of the first row. */
@@ -343,6 +412,7 @@ int store_commit(struct store *st)
 		return -1;
 	}
 	st->in_transaction = 0;
+	FAULT_WRITE(1);
 	return 0;
 }
 
@@ -384,9 +454,13 @@ int store_bulk_begin(struct store *st, const char *table,
 
 int store_bulk_row(struct store *st, const struct store_value *values)
 {
+	int ret;
+
 	if (!st->in_bulk)
 		return err_set("no bulk load is open on '%s'", st->location);
-	return st->ops->bulk_row(st, values);
+	ret = st->ops->bulk_row(st, values);
+	FAULT_WRITE(0);
+	return ret;
 }
 
 int store_bulk_end(struct store *st)
