@@ -22,6 +22,8 @@ const struct command *const commands_all[] = {
 	&cmd_history,
 	&cmd_pump,
 	&cmd_report,
+	&cmd_serve,
+	&cmd_export_html,
 	&cmd_faux_list,
 	&cmd_faux_serve,
 	&cmd_db_init,

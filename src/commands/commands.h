@@ -47,6 +47,8 @@ extern const struct command cmd_pump;
 extern const struct command cmd_report;
 extern const struct command cmd_faux_list;
 extern const struct command cmd_faux_serve;
+extern const struct command cmd_serve;
+extern const struct command cmd_export_html;
 extern const struct command cmd_config_show;
 extern const struct command cmd_version;
 extern const struct command cmd_help;

@@ -30,14 +30,18 @@
  * for each, and --report-type NAME pumps all of them.
  */
 static const struct pump_report *const pump_reports[] = {
-	&pump_test_case_coverage,
-	&pump_test_run_counts,
+	&pump_test_case_coverage,	 &pump_test_run_counts,
+	&pump_issue_regression_bugzilla, &pump_issue_regression_github,
+	&pump_ci_builds_github,		 &pump_ci_builds_taskcluster,
+	&pump_ci_builds_bitrise,
 };
 
 /* --report-type's choices: every name of pump_reports[] once, and ALL. */
 static const char *const report_choices[] = {
 	"test-case-coverage",
 	"test-run-counts",
+	"issue-regression",
+	"ci-builds",
 	"ALL",
 	NULL,
 };
@@ -338,6 +342,14 @@ static int pump_report(struct pump *pm, const struct pump_report *r,
 		if (!project_pumped(p, pm->ops)) {
 			if (all)
 				continue;
+			/* A report fed by several sources takes those the
+			 * project has; only --source insists on one. */
+			if (!request_str(pm->req, "source")) {
+				log_warn("project '%s' has no %s settings: %s "
+					 "skipped for it",
+					 p->name, pm->ops->name, r->name);
+				continue;
+			}
 			pm->ops->close(pm->src);
 			pm->src = NULL;
 			return err_set("project '%s' has no %s project id in "
@@ -385,7 +397,8 @@ static int pump_handler(struct request *req, json_t *resp)
 		    (source && strcmp(source, r->source)))
 			continue;
 		matched++;
-		json_array_append_new(types, json_string(r->name));
+		if (!json_has_string(types, r->name))
+			json_array_append_new(types, json_string(r->name));
 		if (pump_report(&pm, r, project ? project : "ALL", projects) <
 		    0)
 			goto fail;
@@ -459,7 +472,13 @@ const struct command cmd_pump = {
 		"stored; the summary names what failed and why, and the exit "
 		"is 3. test-case-coverage also keeps a dated snapshot of the "
 		"counts (a second pump on one day replaces that day's). Every "
-		"pump is recorded in pump_run. Credentials come from the "
+		"pump is recorded in pump_run. issue-regression reads "
+		"Bugzilla's regression bugs of the project's products and "
+		"components (BUGZILLA_HOST, default bugzilla.mozilla.org; "
+		"BUGZILLA_API_KEY optional) and GitHub's issues with the "
+		"project's labels (GITHUB_TOKEN, GITHUB_API_URL), past their "
+		"search caps, and later pulls only what changed since. "
+		"Credentials come from the "
 		"environment (TESTRAIL_HOST, TESTRAIL_USERNAME, "
 		"TESTRAIL_PASSWORD); --faux answers from the built-in "
 		"responses instead, and --dry-run reads everything and writes "

@@ -45,6 +45,11 @@ struct pump_report {
 
 extern const struct pump_report pump_test_case_coverage;
 extern const struct pump_report pump_test_run_counts;
+extern const struct pump_report pump_issue_regression_bugzilla;
+extern const struct pump_report pump_issue_regression_github;
+extern const struct pump_report pump_ci_builds_github;
+extern const struct pump_report pump_ci_builds_taskcluster;
+extern const struct pump_report pump_ci_builds_bitrise;
 
 /*
  * A record's value as a store value: integers, reals, text, booleans as

@@ -36,12 +36,43 @@ static const struct report_type reports[] = {
 	 "WHERE (? IS NULL OR project = ?) AND (? IS NULL OR created_on >= ?) "
 	 "ORDER BY created_on DESC, run_id",
 	 NULL},
+	{"issue-regression",
+	 "regression bugs and issues opened and resolved per week, product "
+	 "or repository and component",
+	 "SELECT week, project, source, product, component, opened, resolved "
+	 "FROM report_issue_regression "
+	 "WHERE (? IS NULL OR project = ?) AND (? IS NULL OR week >= ?) "
+	 "ORDER BY week DESC, project, source, product, component",
+	 NULL},
+	{"ci-builds",
+	 "CI builds (GitHub Actions, Taskcluster, Bitrise) per day, source "
+	 "and workflow, with status counts and their JUnit test results",
+	 "SELECT day, project, source, workflow, builds, success, failure, "
+	 "error, canceled, running, retries, with_tests, tests_pass, "
+	 "tests_fail, tests_flaky, tests_skip FROM report_ci_builds "
+	 "WHERE (? IS NULL OR project = ?) AND (? IS NULL OR day >= ?) "
+	 "ORDER BY day DESC, project, source, workflow",
+	 NULL},
+	{"flaky",
+	 "flaky tests (flake rate, Wilson 95% interval, flip rate), broken "
+	 "tests and storm runs",
+	 NULL, report_flaky_compute},
+	{"regressions",
+	 "tests whose pass rate dropped (basis vs sample window, Fisher "
+	 "exact), stored with first and last seen",
+	 NULL, report_regressions_compute},
+	{"change-points",
+	 "where each test's failure rate changed in its job's build order (Beta-Binomial segmentation), with the runs bounding the change",
+	 NULL, report_changepoints_compute},
+	{"clusters",
+	 "failures grouped by normalised message, with counts per day or week and the tests they touch",
+	 NULL, report_clusters_compute},
 };
 
 static const char *const report_names[] = {
-	"test-case-coverage",
-	"test-run-counts",
-	NULL,
+	"test-case-coverage", "test-run-counts", "issue-regression",
+	"ci-builds",	      "flaky",		 "regressions",
+	"change-points",      "clusters",	 NULL,
 };
 
 _Static_assert(sizeof(reports) / sizeof(reports[0]) + 1 ==
@@ -155,7 +186,31 @@ const struct command cmd_report = {
 		"last N days, --job one CI job where the report reads job "
 		"runs. "
 		"The same data is in the SQL views report_test_case_coverage "
-		"and report_test_run_counts, for BI tools.",
+		"and report_test_run_counts, for BI tools. "
+		"flaky: per test and job, the flake rate (flaky runs and "
+		"failures in streaks under 3) with a Wilson 95% interval, the "
+		"flip rate, runs counted and the last flake; tests failing 3 "
+		"or more runs in a row are listed apart as broken, and runs "
+		"where more than 80% of the tests failed as storm rows, left "
+		"out of every statistic. "
+		"regressions: per test and job, the last --sample-days days "
+		"against the --basis-days days before (one-sided Fisher exact "
+		"test at --confidence, --pity points forgiven, at least "
+		"--min-failures failures, flakes as passes unless "
+		"--flakes-as-failures; a new test needs 95% over 6 runs); "
+		"found regressions are stored in the table regression, kept "
+		"open with relaxed thresholds (confidence -5, pity -2) and "
+		"closed when the test recovers (nothing is stored under "
+		"--dry-run). Every row carries its explanation and "
+		"parameters. "
+		"issue-regression: Bugzilla bugs with the regression keyword "
+		"and GitHub issues with the project's labels, opened and "
+		"resolved per ISO week (its Monday), project, product or "
+		"repository and component (view report_issue_regression). "
+		"ci-builds: CI builds (GitHub Actions, Taskcluster, Bitrise) "
+		"per day, source and workflow with their counts by status, "
+		"automatic retries, and the pass, fail, flaky and skip counts "
+		"of the JUnit their artifacts held (view report_ci_builds).",
 	.options =
 		(const struct opt_spec[]){
 			{"name", OPT_CHOICE, OPT_POSITIONAL | OPT_REQUIRED,
@@ -170,6 +225,30 @@ const struct command cmd_report = {
 			{"job", OPT_STRING, 0, "J",
 			 "only this CI job (reports over job runs)", NULL, 0, 0,
 			 NULL},
+			{"basis-days", OPT_INT, 0, "N",
+			 "regressions: days of the basis window before the "
+			 "sample",
+			 NULL, 1, 3650, "30"},
+			{"sample-days", OPT_INT, 0, "N",
+			 "regressions: days of the sample window, ending now",
+			 NULL, 1, 3650, "7"},
+			{"confidence", OPT_FLOAT, 0, "PCT",
+			 "regressions: confidence of the Fisher exact test, "
+			 "percent",
+			 NULL, 50, 99.999, "95"},
+			{"pity", OPT_FLOAT, 0, "POINTS",
+			 "regressions: pass-rate drop always forgiven, "
+			 "percentage points",
+			 NULL, 0, 100, "5"},
+			{"min-failures", OPT_INT, 0, "N",
+			 "regressions: sample failures needed for a regression",
+			 NULL, 1, 1000000, "3"},
+			{"flakes-as-failures", OPT_FLAG, 0, NULL,
+			 "regressions: count flaky runs as failures, not passes",
+			 NULL, 0, 0, NULL},
+			{"test", OPT_STRING, 0, "T",
+			 "change-points: only this test (name, classname.name or suite/classname/name)",
+			 NULL, 0, 0, NULL},
 			{0},
 		},
 	.constraints =

@@ -37,4 +37,17 @@ struct report_type {
 /* --days, else --num-days, else 0 (all time). */
 int64_t report_days(const struct request *req);
 
+/*
+ * report flaky (report_flaky.c) and report regressions
+ * (report_regressions.c).
+ */
+int report_flaky_compute(struct request *req, struct store *st, json_t *rows);
+int report_regressions_compute(struct request *req, struct store *st,
+			       json_t *rows);
+/* report change-points (report_changepoints.c) and report clusters (report_clusters.c). */
+int report_changepoints_compute(struct request *req, struct store *st,
+				json_t *rows);
+int report_clusters_compute(struct request *req, struct store *st,
+			    json_t *rows);
+
 #endif

@@ -195,6 +195,12 @@ static const struct faux_route {
 			struct http_response *out);
 } faux_routes[] = {
 	{TESTRAIL_PREFIX, 1, faux_testrail_respond},
+	{"/rest/", 0, faux_bugzilla_respond},
+	{"/api/v3/", 1, faux_github_respond},
+	{"/api/index/v1/", 0, faux_taskcluster_index_respond},
+	{"/api/queue/v1/", 0, faux_taskcluster_queue_respond},
+	{"/v0.1/", 1, faux_bitrise_respond},
+	{"/faux-storage/", 0, faux_storage_respond},
 };
 
 void faux_respond(struct faux *f, const char *target, int authorized,

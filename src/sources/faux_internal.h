@@ -43,6 +43,26 @@ void faux_error(struct http_response *out, long status, const char *message);
 void faux_testrail_respond(struct faux *f, const char *api,
 			   struct http_response *out);
 
+/* Taskcluster: the text after "/api/index/v1/" and "/api/queue/v1/". */
+void faux_taskcluster_index_respond(struct faux *f, const char *rest,
+				    struct http_response *out);
+void faux_taskcluster_queue_respond(struct faux *f, const char *rest,
+				    struct http_response *out);
+/* Bitrise: the text after "/v0.1/". */
+void faux_bitrise_respond(struct faux *f, const char *rest,
+			  struct http_response *out);
+/* Artifact storage (no credentials): the blob name after "/faux-storage/". */
+void faux_storage_respond(struct faux *f, const char *rest,
+			  struct http_response *out);
+
+/* Bugzilla: rest is the text after "/rest/" ("bug?product=Focus&..."). */
+void faux_bugzilla_respond(struct faux *f, const char *rest,
+			   struct http_response *out);
+
+/* GitHub: rest is the text after "/api/v3/" ("search/issues?q=..."). */
+void faux_github_respond(struct faux *f, const char *rest,
+			 struct http_response *out);
+
 /* 2024-05-01T00:00:00Z: the data's "today". */
 #define FAUX_ANCHOR_S 1714521600
 

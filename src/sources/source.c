@@ -8,8 +8,8 @@
 #include "core/banned.h"
 
 const struct source_ops *const sources_all[] = {
-	&source_testrail,
-	NULL,
+	&source_testrail,    &source_bugzilla, &source_github,
+	&source_taskcluster, &source_bitrise,  NULL,
 };
 
 const struct source_ops *source_find(const char *name)

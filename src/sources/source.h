@@ -110,5 +110,9 @@ const struct source_ops *source_find(const char *name);
 int source_has_report(const struct source_ops *ops, const char *type);
 
 extern const struct source_ops source_testrail;
+extern const struct source_ops source_taskcluster;
+extern const struct source_ops source_bitrise;
+extern const struct source_ops source_bugzilla;
+extern const struct source_ops source_github;
 
 #endif

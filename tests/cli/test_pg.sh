@@ -49,7 +49,7 @@ expect_rc 1 "an empty database is refused"
 expect_err_has "db migrate" "and says how to set it up"
 tp --db "$DB" --format json db init
 expect_rc 0 "db init"
-latest=$(ls "$SRCDIR/src/store/sql/pg" | wc -l)
+latest=$(ls "$SRCDIR/src/store/sql/pg" | sed -n 's/^0*\([0-9][0-9]*\)_.*/\1/p' | sort -n | tail -1)
 [ "$(json_get 'd["engine"], d["schema_version"], d["created"]')" = "pg $latest False" ] &&
 	ok || fail "engine pg, schema $latest, database not created by testpump"
 tp --db "$DB password=n0t-logged" --format json db status
@@ -98,7 +98,7 @@ tp --db "$DB" --format json jobs list
 	ok || fail "jobs list: variants joined, runs counted ($out)"
 
 # --- pump and reports ----------------------------------------------------
-TESTPUMP_NOW=2024-05-01T10:00:00Z tp --db "$DB" --faux pump --project ALL --report-type ALL
+TESTPUMP_NOW=2024-05-01T10:00:00Z tp --db "$DB" --faux pump --project ALL --source testrail --report-type ALL
 expect_rc 0 "--faux pump ALL ALL"
 [ "$(count testrail_case)" = 77 ] && ok || fail "77 cases stored"
 [ "$(q "SELECT count(*) FROM pump_run WHERE status = 'success'")" = 10 ] && ok || fail "10 pump runs"
@@ -147,7 +147,7 @@ for round in 1 2 3; do
 	timeout 120 "$TESTPUMP" --db "$CON" ingest junit run-b.xml --job jb --run-id "b$round" >b.log 2>&1 &
 	p2=$!
 	TESTPUMP_NOW=2024-05-0${round}T10:00:00Z timeout 120 "$TESTPUMP" --db "$CON" --faux pump \
-		--project ALL --report-type ALL >p.log 2>&1 &
+		--project ALL --source testrail --report-type ALL >p.log 2>&1 &
 	p3=$!
 	wait $p1; r1=$?
 	wait $p2; r2=$?

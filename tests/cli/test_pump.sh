@@ -63,7 +63,7 @@ expect_out_has "testrail/get_cases" "faux list names the endpoints"
 # --faux, in-process: the store fills, the report shows the counts.
 tp --db sqlite:a.db db init
 TESTPUMP_NOW=2024-05-01T10:00:00Z tp --db sqlite:a.db --faux pump \
-	--project ALL --report-type ALL
+	--project ALL --source testrail --report-type ALL
 expect_rc 0 "--faux pump ALL ALL"
 expect_out_has "focus-ios" "the summary lists every project"
 [ "$(sql a.db 'SELECT count(*) FROM testrail_case')" = 77 ] && ok ||
@@ -151,7 +151,7 @@ curl -sv -u u:p -o /dev/null -o /dev/null "$api" "$api" 2>"$TMP/curl.err"
 grep -q "Re-using existing connection" "$TMP/curl.err" && ok ||
 	fail "faux serve keeps the connection alive"
 grep -qi "^< connection: close" "$TMP/curl.err" && fail "faux serve says Connection: close" || ok
-remote --db sqlite:b.db -vv pump --report-type ALL
+remote --db sqlite:b.db -vv pump --source testrail --report-type ALL
 expect_rc 0 "pump against faux serve"
 expect_err_has "GET http://127.0.0.1:$PORT/index.php?/api/v2/get_cases/59&suite_id=5901&limit=250&offset=0 200" \
 	"-v logs method, URL and status"
@@ -170,7 +170,7 @@ case_rows() { sql b.db "SELECT * FROM testrail_case WHERE project = 'focus-andro
 before=$(case_rows)
 snaps=$(sql b.db "SELECT count(*) FROM coverage_snapshot WHERE project = 'focus-android'")
 start_server server-error
-TESTPUMP_NOW=2030-01-01T00:00:00Z remote --db sqlite:b.db pump --report-type ALL
+TESTPUMP_NOW=2030-01-01T00:00:00Z remote --db sqlite:b.db pump --source testrail --report-type ALL
 expect_rc 3 "server-error: exit 3"
 expect_out_has "HTTP 500" "the summary says why"
 [ "$(case_rows)" = "$before" ] && ok || fail "focus-android's cases as before"
@@ -183,7 +183,7 @@ expect_out_has "HTTP 500" "the summary says why"
 
 # malformed: names the endpoint and the problem.
 start_server malformed
-remote --db sqlite:b.db pump --report-type ALL
+remote --db sqlite:b.db pump --source testrail --report-type ALL
 expect_rc 3 "malformed: exit 3"
 expect_out_has "'get_cases/58&suite_id=5801': malformed response" \
 	"names the endpoint"
@@ -191,7 +191,7 @@ expect_out_has "no 'runs' array" "names the problem"
 
 # legacy: bare arrays.
 start_server legacy
-remote --db sqlite:b.db pump --report-type ALL --parallel 1
+remote --db sqlite:b.db pump --source testrail --report-type ALL --parallel 1
 expect_rc 0 "legacy bare arrays"
 stop_server
 
@@ -199,12 +199,12 @@ stop_server
 start_server ok
 TESTRAIL_HOST="http://qa-bot:$SECRET_PW@127.0.0.1:$PORT" \
 	TESTRAIL_USERNAME=$SECRET_USER TESTRAIL_PASSWORD=$SECRET_PW \
-	tp --db sqlite:b.db -vv pump --report-type ALL
+	tp --db sqlite:b.db -vv pump --source testrail --report-type ALL
 expect_rc 0 "pump with credentials in the host URL"
 expect_err_has "GET http://***@127.0.0.1:$PORT/" "the host URL is masked"
 all="$out $err"
 start_server server-error
-remote --db sqlite:b.db -vv pump --report-type ALL
+remote --db sqlite:b.db -vv pump --source testrail --report-type ALL
 all="$all $out $err $(dump b.db) $(cat "$TMP/serve.err")"
 case "$all" in *"$SECRET_PW"*) fail "the password leaked" ;; *) ok ;; esac
 stop_server

@@ -160,13 +160,22 @@ static void test_defaults(void **state)
 		assert_string_equal(p->name, want[i].name);
 		assert_int_equal(p->testrail_project_id, want[i].id);
 		assert_string_equal(p->github_repo, want[i].repo);
-		assert_int_equal(p->bugzilla_products.count, 0);
-		assert_null(p->taskcluster_index);
-		assert_null(p->bitrise_app);
+		/* ci-builds: Android on Taskcluster, iOS on Bitrise */
+		assert_true(!p->taskcluster_index == (i >= 3));
+		assert_true(!p->bitrise_app == (i < 3));
 		assert_ptr_equal(config_project(&cfg, want[i].name), p);
 	}
 	assert_null(config_project(&cfg, "nope"));
 	assert_null(config_project(&cfg, "Fenix"));
+	/* issue-regression's products, components and labels */
+	assert_list(&cfg.projects[0].bugzilla_products, 1,
+		    "Firefox for Android");
+	assert_int_equal(cfg.projects[0].bugzilla_components.count, 0);
+	assert_list(&cfg.projects[1].bugzilla_components, 2, "General",
+		    "Privacy");
+	assert_int_equal(cfg.projects[2].bugzilla_products.count, 0);
+	assert_list(&cfg.projects[3].github_labels, 2, "regression", "crash");
+	assert_list(&cfg.projects[4].github_labels, 1, "regression");
 
 	/* adding a project that exists gives it back */
 	assert_ptr_equal(config_project_add(&cfg, "fenix"), &cfg.projects[0]);

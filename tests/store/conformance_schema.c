@@ -74,6 +74,17 @@ static const char *const schema_relations[] = {
 	"aggregation_test",
 	"testrail_result",
 	"report_test_run_results",
+	"ci_build",
+	"ci_job",
+	"report_ci_builds",
+	"test_payload_verdict",
+	"regression",
+	"issue",
+	"issue_project",
+	"report_issue_regression",
+	"change_point",
+	"failure_cluster",
+	"failure_cluster_result",
 	"schema_migrations",
 };
 
