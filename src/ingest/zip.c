@@ -356,7 +356,7 @@ int zip_each(const char *path, const struct zip_limits *lim,
 	     int (*want)(const char *name, void *ctx), zip_fn fn, void *ctx)
 {
 	struct zip z = {path, -1, 0, lim, 0};
-	uint64_t count, cd_size, cd_off;
+	uint64_t count = 0, cd_size = 0, cd_off = 0;
 	unsigned char *cd = NULL;
 	struct stat sb;
 	int rc = -1;
